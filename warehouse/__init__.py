@@ -1,0 +1,1 @@
+"""Stores: the DuckDB analytical warehouse and the operational store (SQLAlchemy Core + Alembic)."""

@@ -1,0 +1,6 @@
+"""The operational store shared by the API and the pipeline (SQLite by default, Postgres in prod)."""
+
+from warehouse.operational.engine import make_engine, migrate
+from warehouse.operational.tables import metadata
+
+__all__ = ["make_engine", "metadata", "migrate"]
