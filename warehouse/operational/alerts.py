@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, select, tuple_, update
 
 from breachwatch.domain import Alert, Severity
 from warehouse.operational.dialect import insert_ignore
@@ -101,6 +101,16 @@ def upsert_alerts(conn: Connection, drafts: list[AlertDraft]) -> list[Alert]:
         )
         created.append(alert)
     return created
+
+
+def count_alerts_for(conn: Connection, pairs: list[tuple[int, str]]) -> int:
+    """How many of the (user id, breach event id) pairs have an alert."""
+    if not pairs:
+        return 0
+    stmt = select(func.count()).where(
+        tuple_(alerts.c.user_id, alerts.c.breach_event_id).in_(pairs)
+    )
+    return int(conn.execute(stmt).scalar_one())
 
 
 def alerts_after(conn: Connection, user_id: int, since_id: int, limit: int = 1000) -> list[Alert]:

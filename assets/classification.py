@@ -1,0 +1,75 @@
+"""Asset: breach / not-breach classification of each raw document."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyarrow as pa
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from assets.documents import partition_documents
+from assets.partition_window import partition_day
+from assets.raw_documents import raw_documents
+from ml.cascade import load_classifier
+from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
+from orchestration.resources import BreachwatchSettings
+from warehouse.duck import replace_partition
+
+SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("partition_date", pa.date32()),
+        ("is_breach", pa.bool_()),
+        ("breach_probability", pa.float64()),
+        ("label", pa.string()),
+        ("stage", pa.string()),
+        ("model_version", pa.string()),
+        ("classified_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+@asset(
+    partitions_def=daily_partitions,
+    deps=[raw_documents],
+    group_name="classify",
+    kinds={"duckdb", "scikitlearn"},
+    pool=WAREHOUSE_POOL,
+)
+def document_classifications(
+    context: AssetExecutionContext, platform: BreachwatchSettings
+) -> MaterializeResult:
+    """P(breach) for every document of the day, from the current classifier cascade."""
+    settings = platform.get()
+    day = partition_day(context)
+    classifier = load_classifier(settings.models_dir, log=context.log.info)
+    now = datetime.now(UTC)
+    with platform.warehouse() as con:
+        docs = list(partition_documents(con, day, settings.raw_store_dir, platform.document_key()))
+        texts = [d.content.decode("utf-8", errors="replace") for d in docs]
+        results = classifier.classify(texts)
+        rows = [
+            {
+                "doc_id": d.doc_id,
+                "partition_date": day,
+                "is_breach": r.probability >= settings.breach_threshold,
+                "breach_probability": r.probability,
+                "label": "breach" if r.probability >= settings.breach_threshold else "benign",
+                "stage": r.stage,
+                "model_version": r.model_version,
+                "classified_at": now,
+            }
+            for d, r in zip(docs, results, strict=True)
+        ]
+        count = replace_partition(con, "document_classifications", day, pa.Table.from_pylist(rows, SCHEMA))
+    breaches = sum(1 for r in rows if r["is_breach"])
+    return MaterializeResult(
+        metadata={
+            "row_count": count,
+            "breach_documents": breaches,
+            "model_version": classifier.version,
+            "stages": MetadataValue.json(
+                {s: sum(1 for r in rows if r["stage"] == s) for s in {r["stage"] for r in rows}}
+            ),
+        }
+    )

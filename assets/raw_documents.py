@@ -1,0 +1,67 @@
+"""Asset: the raw documents of one day, scraped from every active source."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from assets.ingest import scrape_all, scrape_log_rows, store_documents
+from assets.partition_window import day_window, partition_day
+from assets.sources import breach_sources
+from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
+from orchestration.resources import BreachwatchSettings
+from warehouse.duck import replace_partition
+from warehouse.operational.sources import list_sources, record_scrape_log
+
+
+@asset(
+    partitions_def=daily_partitions,
+    deps=[breach_sources],
+    group_name="ingest",
+    kinds={"duckdb", "python"},
+    pool=WAREHOUSE_POOL,
+)
+def raw_documents(
+    context: AssetExecutionContext, platform: BreachwatchSettings
+) -> MaterializeResult:
+    """Documents every active source published that day, deduplicated by content hash, encrypted."""
+    settings = platform.get()
+    day = partition_day(context)
+    store = platform.store()
+    with store.connect() as conn:
+        sources = list_sources(conn, active_only=True)
+    runs = scrape_all(sources, day_window(day), settings)
+    with platform.warehouse() as con:
+        rows, new_per_source = store_documents(con, runs, day, settings, platform.document_key())
+        replace_partition(con, "raw_documents", day, rows)
+        logs = scrape_log_rows(runs, day, new_per_source)
+        replace_partition(con, "scrape_log", day, pa.Table.from_pylist(logs) if logs else None)
+    with store.begin() as conn:
+        for log in logs:
+            record_scrape_log(
+                conn,
+                {**log, "partition_date": day.isoformat(), "errors": json.loads(log["errors"])},
+            )
+    for run in runs:
+        if run.report.errors:
+            context.log.warning(
+                f"source {run.report.source_name}: {run.report.status}, "
+                f"{len(run.report.errors)} error(s); first: {run.report.errors[0][:200]}"
+            )
+    table = "\n".join(
+        f"| {r['source_name']} | {r['status']} | {r['documents_found']} | {r['documents_new']} "
+        f"| {r['error_count']} |"
+        for r in logs
+    )
+    return MaterializeResult(
+        metadata={
+            "row_count": rows.num_rows,
+            "bytes": sum(r.report.bytes_fetched for r in runs),
+            "sources_with_errors": sum(1 for r in runs if r.report.errors),
+            "scrape_log": MetadataValue.md(
+                "| source | status | found | new | errors |\n|---|---|---|---|---|\n" + table
+            ),
+        }
+    )

@@ -1,0 +1,1 @@
+"""The ``breachwatch`` command line."""

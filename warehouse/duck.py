@@ -1,0 +1,95 @@
+"""The DuckDB analytical warehouse: connection, schema migration and partition replacement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+PARTITIONED_TABLES = (
+    "raw_documents",
+    "scrape_log",
+    "document_classifications",
+    "document_entities",
+    "leaked_credentials",
+    "breach_events",
+    "credential_matches",
+)
+
+
+def _migration_files() -> list[tuple[str, str]]:
+    folder = resources.files("warehouse") / "sql"
+    files = sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
+    return [(name, (folder / name).read_text()) for name in files]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply the SQL files of ``warehouse/sql`` not applied yet, in name order."""
+    con.execute(
+        "create table if not exists schema_migrations (name varchar primary key, applied_at timestamptz"
+        " default current_timestamp)"
+    )
+    done = {r[0] for r in con.execute("select name from schema_migrations").fetchall()}
+    for name, sql in _migration_files():
+        if name in done:
+            continue
+        con.execute("begin")
+        con.execute(sql)
+        con.execute("insert into schema_migrations (name) values (?)", [name])
+        con.execute("commit")
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file; writers also bring the schema up to date."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            ensure_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def replace_partition(
+    con: duckdb.DuckDBPyConnection, table: str, partition: date, rows: pa.Table | None
+) -> int:
+    """Delete the partition's rows and insert ``rows`` in one transaction: re-runs never duplicate."""
+    if table not in PARTITIONED_TABLES:
+        raise ValueError(f"{table!r} is not a partitioned warehouse table")
+    con.execute("begin")
+    try:
+        con.execute(f"delete from {table} where partition_date = ?", [partition])
+        count = 0
+        if rows is not None and rows.num_rows:
+            con.register("_incoming", rows)
+            cols = ", ".join(rows.column_names)
+            con.execute(f"insert into {table} ({cols}) select {cols} from _incoming")
+            con.unregister("_incoming")
+            count = rows.num_rows
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return count
+
+
+def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str, partition: date) -> int:
+    if table not in PARTITIONED_TABLES:
+        raise ValueError(f"{table!r} is not a partitioned warehouse table")
+    result = con.execute(f"select count(*) from {table} where partition_date = ?", [partition])
+    return int(result.fetchone()[0])  # type: ignore[index]
