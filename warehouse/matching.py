@@ -23,26 +23,26 @@ VARIANT_SCHEMA = pa.schema(
     ]
 )
 
+# The key join runs first and is materialised: it is the selective step (a hash join of the
+# monitored keys against the leaked keys); mapping the few hits to events is then cheap.
 _MATCH_SQL = """
-with events as (
-    select event_id, unnest(doc_ids) as doc_id from breach_events {event_filter}
-),
-hits as (
-    select lc.partition_date, e.event_id, lc.doc_id, lc.email_key, v.credential_id, v.user_id,
-           v.masked_email, v.similarity, v.reason as variant_reason,
-           row_number() over (
-               partition by e.event_id, lc.doc_id, lc.email_key, v.credential_id
-               order by v.similarity desc
-           ) as rn
+with hits as materialized (
+    select lc.partition_date, lc.doc_id, lc.email_key, v.credential_id, v.user_id,
+           v.masked_email, v.similarity, v.reason as variant_reason
     from leaked_credentials lc
     join _variants v on v.variant_key = lc.email_key
-    join events e on e.doc_id = lc.doc_id
     where v.similarity >= ? {credential_filter}
+),
+events as (
+    select event_id, unnest(doc_ids) as doc_id from breach_events {event_filter}
 )
-select partition_date, event_id, doc_id, email_key, credential_id, user_id, masked_email,
-       similarity, variant_reason
-from hits where rn = 1
-order by event_id, user_id, credential_id, doc_id, email_key
+select h.partition_date, e.event_id, h.doc_id, h.email_key, h.credential_id, h.user_id,
+       h.masked_email, h.similarity, h.variant_reason
+from hits h join events e on e.doc_id = h.doc_id
+qualify row_number() over (
+    partition by e.event_id, h.doc_id, h.email_key, h.credential_id order by h.similarity desc
+) = 1
+order by e.event_id, h.user_id, h.credential_id, h.doc_id, h.email_key
 """
 
 
@@ -57,19 +57,15 @@ def match_credentials(
     partition: date | None = None,
 ) -> pa.Table:
     """Leaked credentials whose key equals a monitored key or variant key (one partition or all)."""
-    params: list[Any] = []
-    event_filter = ""
-    credential_filter = ""
-    if partition is not None:
-        event_filter = "where partition_date = ?"
-        params.append(partition)
-    params.append(min_similarity)
+    params: list[Any] = [min_similarity]
+    event_filter = credential_filter = ""
     if partition is not None:
         credential_filter = "and lc.partition_date = ?"
-        params.append(partition)
+        event_filter = "where partition_date = ?"
+        params += [partition, partition]
     sql = _MATCH_SQL.format(event_filter=event_filter, credential_filter=credential_filter)
     con.register("_variants", variants)
     try:
-        return con.execute(sql, params).to_arrow_table()
+        return con.sql(sql, params=params).to_arrow_table()
     finally:
         con.unregister("_variants")

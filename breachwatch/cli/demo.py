@@ -39,7 +39,7 @@ def register_demo_sources(base_url: str, drop_dir: Path) -> None:
 
 def enrol_demo_users(seed: int) -> list[int]:
     """Users whose addresses appear in some of the generated leaks, each monitoring that address."""
-    from breachwatch.demo.generator import demo_users
+    from breachwatch.demo.identities import demo_users
     from warehouse.operational.users import add_monitored_email, create_user, find_user_by_email
 
     pepper = secrets.pepper(settings())
@@ -95,7 +95,8 @@ def demo(
     from dagster import DagsterInstance
     from redis import Redis
 
-    from breachwatch.demo.site import run_site_in_thread, write_drops
+    from breachwatch.demo.drops import write_drops
+    from breachwatch.demo.site import run_site_in_thread
     from orchestration.local_run import materialize_days, prepare_dagster_home
     from warehouse.operational.publisher import sweep_outbox
 
