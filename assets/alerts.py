@@ -34,7 +34,9 @@ from warehouse.operational.publisher import publish_alerts_now
         )
     ],
 )
-def breach_alerts(context: AssetExecutionContext, platform: BreachwatchSettings) -> MaterializeResult:
+def breach_alerts(
+    context: AssetExecutionContext, platform: BreachwatchSettings
+) -> MaterializeResult:
     """Alerts for the users whose credentials surfaced that day; re-runs raise nothing twice."""
     settings = platform.get()
     day = partition_day(context)
@@ -74,5 +76,5 @@ def breach_alerts(context: AssetExecutionContext, platform: BreachwatchSettings)
             "preview": MetadataValue.md(
                 "| id | user | severity | e-mail | title |\n|---|---|---|---|---|\n" + preview
             ),
-        }
+        },
     )

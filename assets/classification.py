@@ -61,7 +61,9 @@ def document_classifications(
             }
             for d, r in zip(docs, results, strict=True)
         ]
-        count = replace_partition(con, "document_classifications", day, pa.Table.from_pylist(rows, SCHEMA))
+        count = replace_partition(
+            con, "document_classifications", day, pa.Table.from_pylist(rows, SCHEMA)
+        )
     breaches = sum(1 for r in rows if r["is_breach"])
     return MaterializeResult(
         metadata={

@@ -12,11 +12,11 @@ from dagster import (
     MetadataValue,
     asset,
 )
+from ml.extraction import credential_rows, extract_bytes
 
 from assets.classification import document_classifications
 from assets.documents import partition_documents
 from assets.partition_window import partition_day
-from ml.extraction import credential_rows, extract_bytes
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.checks import null_count, plaintext_hits
@@ -85,7 +85,9 @@ def leaked_credentials(
             found = extract_bytes(doc.content)
             rows = credential_rows(found, pepper)
             plaintexts.update(
-                c.password for c in found.credentials if c.password_kind == "plaintext" and c.password
+                c.password
+                for c in found.credentials
+                if c.password_kind == "plaintext" and c.password
             )
             credentials.extend({"partition_date": day, "doc_id": doc.doc_id, **r} for r in rows)
             entities.append(
@@ -102,14 +104,17 @@ def leaked_credentials(
         count = replace_partition(
             con, "leaked_credentials", day, pa.Table.from_pylist(credentials, CREDENTIAL_SCHEMA)
         )
-        replace_partition(con, "document_entities", day, pa.Table.from_pylist(entities, ENTITY_SCHEMA))
+        replace_partition(
+            con, "document_entities", day, pa.Table.from_pylist(entities, ENTITY_SCHEMA)
+        )
         hits = plaintext_hits(con, day, plaintexts)
         nulls = null_count(con, "leaked_credentials", ["doc_id", "email_key", "email_domain"], day)
     kinds: dict[str, int] = {}
     for r in credentials:
         kinds[r["password_kind"]] = kinds.get(r["password_kind"], 0) + 1
     preview = "\n".join(
-        f"| {r['masked_email']} | {r['email_domain']} | {r['password_kind']} | {r['hash_type'] or ''} |"
+        f"| {r['masked_email']} | {r['email_domain']} | {r['password_kind']} "
+        f"| {r['hash_type'] or ''} |"
         for r in credentials[:10]
     )
     checks = [
@@ -131,5 +136,5 @@ def leaked_credentials(
             "preview": MetadataValue.md(
                 "| e-mail | domain | password | hash |\n|---|---|---|---|\n" + preview
             ),
-        }
+        },
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from ml.events import group_event_rows
 
 from assets.credentials import leaked_credentials
 from assets.partition_window import partition_day
-from ml.events import group_event_rows
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.duck import fetch_dicts, replace_partition
@@ -52,7 +52,9 @@ order by e.doc_id
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
 )
-def breach_events(context: AssetExecutionContext, platform: BreachwatchSettings) -> MaterializeResult:
+def breach_events(
+    context: AssetExecutionContext, platform: BreachwatchSettings
+) -> MaterializeResult:
     """Incidents of the day: victim, data classes, record count, severity and confidence."""
     day = partition_day(context)
     with platform.warehouse() as con:
@@ -68,7 +70,10 @@ def breach_events(context: AssetExecutionContext, platform: BreachwatchSettings)
         metadata={
             "row_count": count,
             "by_severity": MetadataValue.json(
-                {s: sum(1 for e in events if e["severity"] == s) for s in {e["severity"] for e in events}}
+                {
+                    s: sum(1 for e in events if e["severity"] == s)
+                    for s in {e["severity"] for e in events}
+                }
             ),
             "preview": MetadataValue.md(
                 "| title | severity | records | documents |\n|---|---|---|---|\n" + preview

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -36,7 +41,10 @@ def limits_from(settings: Settings) -> ScrapeLimits:
 
 
 def scrape_all(
-    sources: list[dict], window: tuple[datetime, datetime], settings: Settings
+    sources: list[dict],
+    window: tuple[datetime, datetime],
+    settings: Settings,
+    validators_path: Path | None,
 ) -> list[SourceRun]:
     """Scrape each source; ``scrape_source`` reports a broken source instead of raising."""
     runs = []
@@ -50,23 +58,44 @@ def scrape_all(
         )
         started = datetime.now(UTC)
         docs, report = scrape_source(
-            source, window[0], window[1], limits_from(settings),
-            validators_path=settings.data_dir / "http_validators.json",
+            source,
+            window[0],
+            window[1],
+            limits_from(settings),
+            validators_path=validators_path,
         )
         runs.append(SourceRun(report, docs, started, datetime.now(UTC)))
     return runs
 
 
+@contextmanager
+def staged_validators(path: Path) -> Iterator[Path]:
+    """A copy of the conditional-GET cache, swapped in only if the caller's block succeeds.
+
+    The scraper saves ETags as it goes; were they saved before the documents are committed, a
+    retry after a failure would get 304s and never see those documents again.
+    """
+    staging = path.with_name(f"{path.name}.{os.getpid()}.staging")
+    if path.exists():
+        shutil.copyfile(path, staging)
+    try:
+        yield staging
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    if staging.exists():
+        staging.replace(path)
+
+
 def store_documents(
     con: duckdb.DuckDBPyConnection, runs: list[SourceRun], day: date, settings: Settings, key: bytes
 ) -> tuple[pa.Table, dict[str, int]]:
-    """Encrypt new documents to disk; rows for those not already owned by another partition."""
-    taken = {
-        r[0]
-        for r in con.execute(
-            "select doc_id from raw_documents where partition_date <> ?", [day]
-        ).fetchall()
-    }
+    """Encrypt new documents to disk; rows for documents no partition holds yet.
+
+    Documents already held stay: a conditional GET answers 304 for what an earlier run fetched,
+    so a re-run sees fewer documents than the first one, and must not drop the others.
+    """
+    taken = {r[0] for r in con.execute("select doc_id from raw_documents").fetchall()}
     rows: list[dict] = []
     new_per_source: dict[str, int] = {}
     seen: set[str] = set()
@@ -97,10 +126,16 @@ def store_documents(
         new_per_source[run.report.source_name] = new
     schema = pa.schema(
         [
-            ("doc_id", pa.string()), ("partition_date", pa.date32()), ("source_name", pa.string()),
-            ("url", pa.string()), ("title", pa.string()),
-            ("posted_at", pa.timestamp("us", tz="UTC")), ("fetched_at", pa.timestamp("us", tz="UTC")),
-            ("content_type", pa.string()), ("size_bytes", pa.int64()), ("storage_path", pa.string()),
+            ("doc_id", pa.string()),
+            ("partition_date", pa.date32()),
+            ("source_name", pa.string()),
+            ("url", pa.string()),
+            ("title", pa.string()),
+            ("posted_at", pa.timestamp("us", tz="UTC")),
+            ("fetched_at", pa.timestamp("us", tz="UTC")),
+            ("content_type", pa.string()),
+            ("size_bytes", pa.int64()),
+            ("storage_path", pa.string()),
             ("purged_at", pa.timestamp("us", tz="UTC")),
         ]
     )

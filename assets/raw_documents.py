@@ -7,12 +7,12 @@ import json
 import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from assets.ingest import scrape_all, scrape_log_rows, store_documents
+from assets.ingest import scrape_all, scrape_log_rows, staged_validators, store_documents
 from assets.partition_window import day_window, partition_day
 from assets.sources import breach_sources
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
-from warehouse.duck import replace_partition
+from warehouse.duck import append_rows, replace_partition, row_count
 from warehouse.operational.sources import list_sources, record_scrape_log
 
 
@@ -26,18 +26,25 @@ from warehouse.operational.sources import list_sources, record_scrape_log
 def raw_documents(
     context: AssetExecutionContext, platform: BreachwatchSettings
 ) -> MaterializeResult:
-    """Documents every active source published that day, deduplicated by content hash, encrypted."""
+    """Documents every active source published that day, deduplicated by content hash, encrypted.
+
+    Additive: a re-run adds what is new and keeps what an earlier run stored (never duplicates).
+    """
     settings = platform.get()
     day = partition_day(context)
     store = platform.store()
     with store.connect() as conn:
         sources = list_sources(conn, active_only=True)
-    runs = scrape_all(sources, day_window(day), settings)
-    with platform.warehouse() as con:
+    with (
+        staged_validators(settings.data_dir / "http_validators.json") as validators,
+        platform.warehouse() as con,
+    ):
+        runs = scrape_all(sources, day_window(day), settings, validators)
         rows, new_per_source = store_documents(con, runs, day, settings, platform.document_key())
-        replace_partition(con, "raw_documents", day, rows)
+        append_rows(con, "raw_documents", rows)
         logs = scrape_log_rows(runs, day, new_per_source)
         replace_partition(con, "scrape_log", day, pa.Table.from_pylist(logs) if logs else None)
+        total = row_count(con, "raw_documents", day)
     with store.begin() as conn:
         for log in logs:
             record_scrape_log(
@@ -57,7 +64,8 @@ def raw_documents(
     )
     return MaterializeResult(
         metadata={
-            "row_count": rows.num_rows,
+            "row_count": total,
+            "new_documents": rows.num_rows,
             "bytes": sum(r.report.bytes_fetched for r in runs),
             "sources_with_errors": sum(1 for r in runs if r.report.errors),
             "scrape_log": MetadataValue.md(

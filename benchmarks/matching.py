@@ -68,8 +68,10 @@ def main() -> None:
         t0 = time.perf_counter()
         build(con, args.leaked, args.monitored, args.variants)
         variants = con.execute("select * from bench_variants").to_arrow_table()
-        print(f"built {args.leaked:,} leaked rows and {variants.num_rows:,} monitored keys "
-              f"in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"built {args.leaked:,} leaked rows and {variants.num_rows:,} monitored keys "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
         times, matched = [], 0
         for _ in range(args.runs):
             t0 = time.perf_counter()
@@ -77,8 +79,10 @@ def main() -> None:
             times.append(time.perf_counter() - t0)
     median = statistics.median(times)
     print(f"matches: {matched:,}; runs: {', '.join(f'{t:.3f}' for t in times)} s")
-    print(f"match median: {median:.3f} s  (target <= {TARGET_SECONDS:.1f} s) "
-          f"{'OK' if median <= TARGET_SECONDS else 'MISSED'}")
+    print(
+        f"match median: {median:.3f} s  (target <= {TARGET_SECONDS:.1f} s) "
+        f"{'OK' if median <= TARGET_SECONDS else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -19,11 +19,15 @@ from warehouse.operational.users import credentials_awaiting_retro_check
 
 
 @sensor(minimum_interval_seconds=5, default_status=DefaultSensorStatus.RUNNING)
-def alert_publisher(context: SensorEvaluationContext, platform: BreachwatchSettings) -> SensorResult:
+def alert_publisher(
+    context: SensorEvaluationContext, platform: BreachwatchSettings
+) -> SensorResult:
     """Publish outbox rows still unpublished (a crash after commit, Redis down) to Redis."""
     settings = platform.get()
     # Always sweep from the start: ids may commit out of order, the partial index keeps it cheap.
-    published, last_id = sweep_outbox(platform.store(), platform.redis(), settings.redis_channel_prefix)
+    published, last_id = sweep_outbox(
+        platform.store(), platform.redis(), settings.redis_channel_prefix
+    )
     previous = int(context.cursor or 0)
     return SensorResult(
         skip_reason=SkipReason(f"published {published} alert(s) from the outbox"),

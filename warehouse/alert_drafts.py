@@ -35,8 +35,20 @@ def drafts_for_matches(con: duckdb.DuckDBPyConnection, matches: pa.Table) -> lis
     finally:
         con.unregister("_matches")
     drafts = []
-    for (user_id, event_id, cred_id, masked, sim, title, severity, conf, domain, classes,
-         sources, first_seen) in rows:
+    for (
+        user_id,
+        event_id,
+        cred_id,
+        masked,
+        sim,
+        title,
+        severity,
+        conf,
+        domain,
+        classes,
+        sources,
+        first_seen,
+    ) in rows:
         detected = first_seen if first_seen.tzinfo else first_seen.replace(tzinfo=UTC)
         drafts.append(
             AlertDraft(
@@ -52,7 +64,9 @@ def drafts_for_matches(con: duckdb.DuckDBPyConnection, matches: pa.Table) -> lis
                 masked_email=masked,
                 data_classes=tuple(classes or ()),
                 source_name=(sources or [None])[0],
-                detected_at=detected.astimezone(UTC) if isinstance(detected, datetime) else detected,
+                detected_at=detected.astimezone(UTC)
+                if isinstance(detected, datetime)
+                else detected,
             )
         )
     return drafts

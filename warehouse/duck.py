@@ -32,8 +32,8 @@ def _migration_files() -> list[tuple[str, str]]:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Apply the SQL files of ``warehouse/sql`` not applied yet, in name order."""
     con.execute(
-        "create table if not exists schema_migrations (name varchar primary key, applied_at timestamptz"
-        " default current_timestamp)"
+        "create table if not exists schema_migrations"
+        " (name varchar primary key, applied_at timestamptz default current_timestamp)"
     )
     done = {r[0] for r in con.execute("select name from schema_migrations").fetchall()}
     for name, sql in _migration_files():
@@ -62,7 +62,7 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
 def replace_partition(
     con: duckdb.DuckDBPyConnection, table: str, partition: date, rows: pa.Table | None
 ) -> int:
-    """Delete the partition's rows and insert ``rows`` in one transaction: re-runs never duplicate."""
+    """Delete the partition's rows and insert ``rows`` in one transaction (no duplicates)."""
     if table not in PARTITIONED_TABLES:
         raise ValueError(f"{table!r} is not a partitioned warehouse table")
     con.execute("begin")
@@ -82,7 +82,24 @@ def replace_partition(
     return count
 
 
-def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict]:
+def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> int:
+    """Insert rows as they are (the caller has excluded what the table already holds)."""
+    if table not in PARTITIONED_TABLES:
+        raise ValueError(f"{table!r} is not a partitioned warehouse table")
+    if not rows.num_rows:
+        return 0
+    con.register("_incoming", rows)
+    try:
+        cols = ", ".join(rows.column_names)
+        con.execute(f"insert into {table} ({cols}) select {cols} from _incoming")
+    finally:
+        con.unregister("_incoming")
+    return rows.num_rows
+
+
+def fetch_dicts(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[dict]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -35,8 +35,12 @@ def users_add(
     try:
         with store().begin() as conn:
             user_id = create_user(
-                conn, email, secrets.pepper(settings()), password_hash=hashed,
-                role="admin" if admin else "user", display_name=name,
+                conn,
+                email,
+                secrets.pepper(settings()),
+                password_hash=hashed,
+                role="admin" if admin else "user",
+                display_name=name,
             )
     except (InvalidEmail, UserExists) as exc:
         console.print(f"[red]error:[/red] {exc}")
@@ -97,5 +101,7 @@ def sources_list(as_json: bool = typer.Option(False, "--json", help="One JSON li
         return
     table = Table("id", "name", "kind", "url", "active")
     for r in rows:
-        table.add_row(str(r["id"]), r["name"], r["kind"], r["url"], "yes" if r["is_active"] else "no")
+        table.add_row(
+            str(r["id"]), r["name"], r["kind"], r["url"], "yes" if r["is_active"] else "no"
+        )
     console.print(table)

@@ -31,8 +31,14 @@ def register_demo_sources(base_url: str, drop_dir: Path) -> None:
     from warehouse.operational.sources import add_source
 
     with store().begin() as conn:
-        add_source(conn, "demo-pastes", SourceKind.PASTE_LISTING, f"{base_url}/api/scraping",
-                   {"limit": 250}, replace=True)
+        add_source(
+            conn,
+            "demo-pastes",
+            SourceKind.PASTE_LISTING,
+            f"{base_url}/api/scraping",
+            {"limit": 250},
+            replace=True,
+        )
         add_source(conn, "demo-forum", SourceKind.HTML_FORUM, f"{base_url}/forum", {}, replace=True)
         add_source(conn, "demo-drops", SourceKind.FILE_DROP, str(drop_dir), {}, replace=True)
 
@@ -47,8 +53,10 @@ def enrol_demo_users(seed: int) -> list[int]:
     with store().begin() as conn:
         for user in demo_users(seed):
             found = find_user_by_email(conn, user.email, pepper)
-            user_id = found["id"] if found else create_user(
-                conn, user.email, pepper, display_name=user.name
+            user_id = (
+                found["id"]
+                if found
+                else create_user(conn, user.email, pepper, display_name=user.name)
             )
             add_monitored_email(conn, user_id, user.email, pepper)
             ids.append(int(user_id))
@@ -62,6 +70,7 @@ def pipeline_counts(days: list[date]) -> dict[str, Any]:
     from warehouse.operational.tables import alert_outbox, alerts
 
     with duck.connect(settings().warehouse_path, read_only=True) as con:
+
         def count(sql: str) -> int:
             return int(con.execute(sql, [days[0], days[-1]]).fetchone()[0])  # type: ignore[index]
 
@@ -114,9 +123,7 @@ def demo(
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("materialising partitions", total=len(partitions))
             with DagsterInstance.get() as instance:
-                materialize_days(
-                    partitions, instance, on_day=lambda _d: progress.advance(task)
-                )
+                materialize_days(partitions, instance, on_day=lambda _d: progress.advance(task))
         sweep_outbox(store(), Redis.from_url(cfg.redis_url), cfg.redis_channel_prefix)
         typer.echo(json.dumps(pipeline_counts(partitions)))
         if not once:
@@ -129,8 +136,18 @@ def serve_dagster_ui(port: int) -> None:
     """``dagster dev`` in the foreground, with default signal handling so Ctrl-C stops it."""
     console.print(f"Dagster UI on http://127.0.0.1:{port} (Ctrl-C to stop)")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions",
-         "-h", "127.0.0.1", "-p", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "dagster",
+            "dev",
+            "-m",
+            "orchestration.definitions",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
         restore_signals=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )

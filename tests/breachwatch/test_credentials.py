@@ -42,8 +42,18 @@ def test_canonical_email_applies_case_idna_and_provider_rules(raw: str, canonica
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "no-at-sign", "a@b@c.com", "a@localhost", "@example.com", "a..b@example.com",
-            "a@exa mple.com", "x" * 65 + "@example.com", "a@example.123"]
+    "raw",
+    [
+        "",
+        "no-at-sign",
+        "a@b@c.com",
+        "a@localhost",
+        "@example.com",
+        "a..b@example.com",
+        "a@exa mple.com",
+        "x" * 65 + "@example.com",
+        "a@example.123",
+    ],
 )
 def test_canonical_email_rejects_what_cannot_be_an_address(raw: str) -> None:
     with pytest.raises(InvalidEmail):

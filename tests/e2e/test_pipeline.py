@@ -1,4 +1,4 @@
-"""The whole chain on the simulated leak site: scrape → classify → extract → match → alert → Redis."""
+"""The whole chain on the simulated leak site, from scraping to alerts on Redis."""
 
 from __future__ import annotations
 
@@ -80,8 +80,13 @@ def test_demo_chain_alerts_each_match_once_publishes_and_leaks_no_plaintext(demo
     register_demo_sources(base_url, drop_dir)
     with store().begin() as conn:
         for name in ("500", "hang", "huge", "binary"):
-            add_source(conn, f"broken-{name}", SourceKind.PASTE_LISTING, f"{base_url}/fail/{name}",
-                       {"limit": 10})
+            add_source(
+                conn,
+                f"broken-{name}",
+                SourceKind.PASTE_LISTING,
+                f"{base_url}/fail/{name}",
+                {"limit": 10},
+            )
     enrol_demo_users(SEED)
     subscriber = Subscriber(settings.redis_url, settings.redis_channel_prefix)
     try:

@@ -1,4 +1,4 @@
-"""The operational store shared by the API and the pipeline (SQLite by default, Postgres in prod)."""
+"""The operational store shared by the API and the pipeline (SQLite default, Postgres)."""
 
 from warehouse.operational.engine import make_engine, migrate
 from warehouse.operational.tables import metadata

@@ -107,9 +107,7 @@ def count_alerts_for(conn: Connection, pairs: list[tuple[int, str]]) -> int:
     """How many of the (user id, breach event id) pairs have an alert."""
     if not pairs:
         return 0
-    stmt = select(func.count()).where(
-        tuple_(alerts.c.user_id, alerts.c.breach_event_id).in_(pairs)
-    )
+    stmt = select(func.count()).where(tuple_(alerts.c.user_id, alerts.c.breach_event_id).in_(pairs))
     return int(conn.execute(stmt).scalar_one())
 
 

@@ -64,7 +64,7 @@ def get_user(conn: Connection, user_id: int) -> dict[str, Any] | None:
 
 
 def add_monitored_email(conn: Connection, user_id: int, email: str, pepper: bytes) -> int:
-    """Enrol an address with its look-alike variants; re-enrolling re-activates, never duplicates."""
+    """Enrol an address with its look-alike variants; re-enrolling re-activates, no duplicate."""
     canonical = canonical_email(email)
     key = email_key(canonical, pepper)
     conn.execute(
@@ -127,7 +127,7 @@ def list_monitored(conn: Connection, user_id: int) -> list[MonitoredCredential]:
 
 
 def active_variant_rows(conn: Connection, credential_ids: list[int] | None = None) -> list[dict]:
-    """(variant_key, similarity, reason, credential_id, user_id, masked_email) of active credentials."""
+    """Variant keys of active credentials, with similarity, reason, owner and masked form."""
     stmt = (
         select(
             monitored_variants.c.variant_key,
