@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from breachwatch.domain import SourceKind
+from breachwatch.scraping import ScrapeLimits, SourceConfig, scrape_source
+from breachwatch.scraping.types import MIB
+
+START = datetime(2025, 3, 1, tzinfo=UTC)
+END = START + timedelta(days=1)
+INSIDE = START + timedelta(hours=6)
+LIMITS = ScrapeLimits()
+
+
+def drop(path: Path, data: bytes, when: datetime = INSIDE) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    os.utime(path, (when.timestamp(), when.timestamp()))
+    return path
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def source_for(directory: Path | str, **config: object) -> SourceConfig:
+    return SourceConfig("drop", SourceKind.FILE_DROP, str(directory), dict(config))
+
+
+def test_text_dumps_modified_in_the_window_become_documents(tmp_path: Path) -> None:
+    drop(tmp_path / "users.csv", b"email,password\na@x.io,pw\n")
+    drop(tmp_path / "nested/db.sql", b"INSERT INTO users VALUES ('b@x.io');\n")
+    drop(tmp_path / "old.txt", b"yesterday", START - timedelta(hours=1))
+    drop(tmp_path / "future.txt", b"tomorrow", END)
+    documents, report = scrape_source(source_for(tmp_path), START, END, LIMITS)
+    assert report.status == "ok" and report.errors == []
+    by_title = {d.title: d for d in documents}
+    assert set(by_title) == {"users.csv", "db.sql"}
+    assert by_title["users.csv"].content_type == "text/csv"
+    assert by_title["users.csv"].posted_at == INSIDE
+    assert by_title["db.sql"].url == (tmp_path / "nested/db.sql").resolve().as_uri()
+    assert report.bytes_fetched == sum(len(d.content) for d in documents)
+
+
+def test_file_url_and_pattern_select_the_files(tmp_path: Path) -> None:
+    drop(tmp_path / "a.txt", b"a")
+    drop(tmp_path / "sub/b.txt", b"b")
+    source = source_for(tmp_path.as_uri(), pattern="*.txt")
+    documents, _ = scrape_source(source, START, END, LIMITS)
+    assert [d.content for d in documents] == [b"a"]
+
+
+def test_gz_is_inflated_and_zip_members_are_separate_documents(tmp_path: Path) -> None:
+    drop(tmp_path / "dump.sql.gz", gzip.compress(b"-- dump\nINSERT 1;\n"))
+    drop(tmp_path / "leak.zip", zipped({"a/users.txt": b"u1\n", "b.json": b"{}", "x.exe": b"MZ"}))
+    documents, report = scrape_source(source_for(tmp_path), START, END, LIMITS)
+    assert sorted((d.title, d.content) for d in documents) == [
+        ("a/users.txt", b"u1\n"),
+        ("b.json", b"{}"),
+        ("dump.sql.gz", b"-- dump\nINSERT 1;\n"),
+    ]
+    gz = next(d for d in documents if d.title == "dump.sql.gz")
+    assert gz.content_type == "application/sql"
+    member = next(d for d in documents if d.title == "a/users.txt")
+    assert member.url.endswith("leak.zip#a/users.txt")
+    assert report.skipped == 1 and report.status == "ok"
+
+
+def test_other_extensions_are_skipped_and_counted_not_errors(tmp_path: Path) -> None:
+    drop(tmp_path / "photo.jpg", b"\xff\xd8\xff")
+    drop(tmp_path / "notes.md", b"# hi")
+    drop(tmp_path / "ok.txt", b"ok")
+    documents, report = scrape_source(source_for(tmp_path), START, END, LIMITS)
+    assert len(documents) == 1 and report.skipped == 2 and report.errors == []
+
+
+def test_zip_bomb_is_refused_and_the_rest_of_the_drop_is_read(tmp_path: Path) -> None:
+    drop(tmp_path / "bomb.zip", zipped({"zeros.txt": b"0" * (12 * MIB)}))
+    drop(tmp_path / "gzbomb.txt.gz", gzip.compress(b"0" * (12 * MIB)))
+    drop(tmp_path / "fine.txt", b"fine")
+    documents, report = scrape_source(source_for(tmp_path), START, END, LIMITS)
+    assert [d.content for d in documents] == [b"fine"]
+    assert report.status == "partial" and len(report.errors) == 2
+    assert all("decompression bomb" in e for e in report.errors)
+
+
+def test_oversize_file_is_an_error_and_the_others_continue(tmp_path: Path) -> None:
+    drop(tmp_path / "big.txt", b"x" * 2048)
+    drop(tmp_path / "small.txt", b"x")
+    limits = ScrapeLimits(max_document_bytes=1024)
+    documents, report = scrape_source(source_for(tmp_path), START, END, limits)
+    assert [d.title for d in documents] == ["small.txt"]
+    assert "big.txt: file of 2048 bytes exceeds 1024" in report.errors[0]
+
+
+def test_binary_file_with_a_text_extension_is_rejected(tmp_path: Path) -> None:
+    drop(tmp_path / "fake.csv", os.urandom(2048))
+    documents, report = scrape_source(source_for(tmp_path), START, END, LIMITS)
+    assert documents == [] and "binary" in report.errors[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlinks_leaving_the_drop_directory_are_refused(tmp_path: Path) -> None:
+    outside = drop(tmp_path / "outside" / "secret.txt", b"secret")
+    root = tmp_path / "drop"
+    root.mkdir()
+    (root / "link.txt").symlink_to(outside)
+    documents, report = scrape_source(source_for(root), START, END, LIMITS)
+    assert documents == [] and "outside the drop directory" in report.errors[0]
+
+
+def test_missing_directory_is_an_error_report(tmp_path: Path) -> None:
+    documents, report = scrape_source(source_for(tmp_path / "nope"), START, END, LIMITS)
+    assert documents == [] and report.status == "error"
+    assert "does not exist" in report.errors[0]
