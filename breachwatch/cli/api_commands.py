@@ -159,7 +159,8 @@ async def _tail(
 
     import websockets
 
-    target = f"{url}{'&' if '?' in url else '?'}{urlencode({'since': since})}" if since else url
+    separator = "&" if "?" in url else "?"
+    target = url if since is None else f"{url}{separator}{urlencode({'since': since})}"
     seen = 0
     try:
         async with asyncio.timeout(timeout):
