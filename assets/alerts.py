@@ -1,6 +1,5 @@
 """Asset: one alert per (user, breach event), committed with its outbox row, then published."""
 
-from __future__ import annotations
 
 from dagster import (
     AssetCheckResult,

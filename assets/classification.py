@@ -1,6 +1,5 @@
 """Asset: breach / not-breach classification of each raw document."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 
@@ -52,9 +51,9 @@ def document_classifications(
             {
                 "doc_id": d.doc_id,
                 "partition_date": day,
-                "is_breach": r.probability >= settings.breach_threshold,
+                "is_breach": r.is_breach,
                 "breach_probability": r.probability,
-                "label": "breach" if r.probability >= settings.breach_threshold else "benign",
+                "label": "breach" if r.is_breach else "benign",
                 "stage": r.stage,
                 "model_version": r.model_version,
                 "classified_at": now,

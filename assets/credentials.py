@@ -1,6 +1,5 @@
 """Asset: credentials extracted from the day's breach documents, keyed and masked."""
 
-from __future__ import annotations
 
 import pyarrow as pa
 from dagster import (

@@ -1,13 +1,14 @@
 """Asset: the day's breach documents grouped into incidents."""
 
-from __future__ import annotations
 
 import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
-from ml.events import group_event_rows
 
 from assets.credentials import leaked_credentials
 from assets.partition_window import partition_day
+from breachwatch.domain import DataClass
+from ml.events import BreachEvent, EventInput, group_events
+from ml.extraction import DocumentEntities
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.duck import fetch_dicts, replace_partition
@@ -45,6 +46,45 @@ order by e.doc_id
 """
 
 
+def event_inputs(docs: list[dict]) -> list[EventInput]:
+    """Rebuild what grouping needs from the stored per-document entities (no plaintext kept)."""
+    return [
+        EventInput(
+            doc_id=d["doc_id"],
+            source_name=d["source_name"],
+            posted_at=d["posted_at"],
+            breach_probability=float(d["breach_probability"]),
+            title=d["title"] or "",
+            entities=DocumentEntities(
+                credentials=[],
+                data_classes=frozenset(DataClass(c) for c in d["data_classes"]),
+                organisations=list(d["organisations"]),
+                victim_domains=list(d["victim_domains"]),
+                record_count_claim=d["record_count_claim"],
+                credential_count=int(d["credential_count"]),
+                hash_types=frozenset(d["hash_types"]),
+            ),
+        )
+        for d in docs
+    ]
+
+
+def event_row(e: BreachEvent) -> dict:
+    return {
+        "event_id": e.event_id,
+        "title": e.title,
+        "victim_domain": e.victim_domain,
+        "victim_org": e.victim_org,
+        "data_classes": sorted(c.value for c in e.data_classes),
+        "record_count": e.record_count,
+        "severity": e.severity.value,
+        "confidence": e.confidence,
+        "first_seen": e.first_seen,
+        "source_names": list(e.source_names),
+        "doc_ids": list(e.doc_ids),
+    }
+
+
 @asset(
     partitions_def=daily_partitions,
     deps=[leaked_credentials],
@@ -59,7 +99,7 @@ def breach_events(
     day = partition_day(context)
     with platform.warehouse() as con:
         docs = fetch_dicts(con, _DOCS_SQL, [day, day])
-        events = group_event_rows(docs, day)
+        events = [event_row(e) for e in group_events(event_inputs(docs))]
         rows = [{**e, "partition_date": day} for e in events]
         count = replace_partition(con, "breach_events", day, pa.Table.from_pylist(rows, SCHEMA))
     preview = "\n".join(

@@ -1,6 +1,5 @@
 """Asset: leaked credentials that match a monitored credential or one of its variants."""
 
-from __future__ import annotations
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 

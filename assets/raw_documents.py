@@ -1,6 +1,5 @@
 """Asset: the raw documents of one day, scraped from every active source."""
 
-from __future__ import annotations
 
 import json
 

@@ -1,6 +1,5 @@
 """The registry of leak sources, read from the operational store."""
 
-from __future__ import annotations
 
 from dagster import MaterializeResult, MetadataValue, asset
 

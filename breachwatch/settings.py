@@ -28,7 +28,6 @@ class Settings(BaseSettings):
     jwt_algorithm: str = "HS256"
 
     retention_days: int = 30
-    breach_threshold: float = 0.5
     match_min_similarity: float = 0.8
 
     # scraping

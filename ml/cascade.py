@@ -19,6 +19,7 @@ DEFAULT_TRAINING_DOCS = 8000
 @dataclass(frozen=True, slots=True)
 class Classification:
     probability: float
+    is_breach: bool
     stage: str
     model_version: str
 
@@ -35,7 +36,9 @@ class Cascade:
         if not texts:
             return []
         probs = self.linear.predict_proba(texts)
-        return [Classification(float(p), "linear", self.version) for p in probs]
+        # The decision threshold was chosen on held-out families when the stage was trained.
+        cut = self.linear.threshold
+        return [Classification(float(p), bool(p >= cut), "linear", self.version) for p in probs]
 
 
 def load_classifier(

@@ -1,6 +1,5 @@
 """The retroactive check: match newly enrolled credentials against the whole warehouse history."""
 
-from __future__ import annotations
 
 from dagster import Config, OpExecutionContext, job, op
 

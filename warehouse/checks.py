@@ -8,9 +8,24 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
-from warehouse.duck import PARTITIONED_TABLES
+from warehouse.duck import PARTITIONED_TABLES, scalar
 
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+# Columns that only hold the platform's own vocabulary (``email``, ``plaintext``, ``HIGH``…): a
+# weak password equal to one of those words is not a leak of it.
+VOCABULARY_COLUMNS = frozenset(
+    {"data_classes", "password_kind", "hash_type", "severity", "label", "stage", "status"}
+)
+
+
+def distinctive(password: str) -> bool:
+    classes = (
+        any(c.islower() for c in password)
+        + any(c.isupper() for c in password)
+        + any(c.isdigit() for c in password)
+        + any(not c.isalnum() for c in password)
+    )
+    return len(password) >= 8 and classes >= 3 and not _HEX.match(password)
 
 
 def null_count(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], day: date) -> int:
@@ -18,7 +33,7 @@ def null_count(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], d
         raise ValueError(f"{table!r} is not a partitioned warehouse table")
     cond = " or ".join(f"{c} is null" for c in columns)
     sql = f"select count(*) from {table} where partition_date = ? and ({cond})"
-    return int(con.execute(sql, [day]).fetchone()[0])  # type: ignore[index]
+    return int(scalar(con, sql, [day]))
 
 
 def _text_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, bool]]:
@@ -26,7 +41,11 @@ def _text_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
         "select column_name, data_type from information_schema.columns where table_name = ?",
         [table],
     ).fetchall()
-    return [(name, dtype.endswith("[]")) for name, dtype in rows if dtype.startswith("VARCHAR")]
+    return [
+        (name, dtype.endswith("[]"))
+        for name, dtype in rows
+        if dtype.startswith("VARCHAR") and name not in VOCABULARY_COLUMNS
+    ]
 
 
 def plaintext_hits(
@@ -34,15 +53,16 @@ def plaintext_hits(
 ) -> dict[str, int]:
     """Where any of ``passwords`` occurs in the partition's text columns, as ``table.column -> n``.
 
-    Every password is compared for equality; those of six or more characters that are not pure
-    hex are also searched as substrings (a hex-only password would match inside any digest).
+    Every password is compared for equality with whole values. Distinctive passwords (eight or
+    more characters from three character classes) are also searched as substrings; a common word
+    such as ``password`` or ``dragon`` would otherwise "leak" into every title and enum value.
     """
     if not passwords:
         return {}
     pw = pa.table(
         {
             "p": list(passwords),
-            "substr": [len(p) >= 6 and not _HEX.match(p) for p in passwords],
+            "substr": [distinctive(p) for p in passwords],
         }
     )
     con.register("_canary", pw)
@@ -50,13 +70,17 @@ def plaintext_hits(
     try:
         for table in PARTITIONED_TABLES:
             for column, is_list in _text_columns(con, table):
-                value = f"array_to_string({column}, ' ')" if is_list else column
+                if is_list:
+                    equal = f"list_contains({column}, c.p)"
+                    value = f"array_to_string({column}, ' ')"
+                else:
+                    equal, value = f"{column} = c.p", column
                 sql = (
                     f"select count(*) from {table} t join _canary c on "
-                    f"({value} = c.p or (c.substr and contains({value}, c.p))) "
+                    f"({equal} or (c.substr and contains({value}, c.p))) "
                     "where t.partition_date = ?"
                 )
-                n = int(con.execute(sql, [day]).fetchone()[0])  # type: ignore[index]
+                n = int(scalar(con, sql, [day]))
                 if n:
                     hits[f"{table}.{column}"] = n
     finally:

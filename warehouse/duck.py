@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +23,8 @@ PARTITIONED_TABLES = (
 
 
 def _migration_files() -> list[tuple[str, str]]:
-    folder = resources.files("warehouse") / "sql"
-    files = sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
-    return [(name, (folder / name).read_text()) for name in files]
+    folder = Path(__file__).parent / "sql"
+    return [(p.name, p.read_text()) for p in sorted(folder.glob("*.sql"))]
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -105,8 +103,14 @@ def fetch_dicts(
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The single value of a query; fetches to the end (DuckDB 2 refuses work while a result
+    is still open on the connection)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
 def row_count(con: duckdb.DuckDBPyConnection, table: str, partition: date) -> int:
     if table not in PARTITIONED_TABLES:
         raise ValueError(f"{table!r} is not a partitioned warehouse table")
-    result = con.execute(f"select count(*) from {table} where partition_date = ?", [partition])
-    return int(result.fetchone()[0])  # type: ignore[index]
+    return int(scalar(con, f"select count(*) from {table} where partition_date = ?", [partition]))

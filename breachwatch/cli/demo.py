@@ -72,7 +72,7 @@ def pipeline_counts(days: list[date]) -> dict[str, Any]:
     with duck.connect(settings().warehouse_path, read_only=True) as con:
 
         def count(sql: str) -> int:
-            return int(con.execute(sql, [days[0], days[-1]]).fetchone()[0])  # type: ignore[index]
+            return int(duck.scalar(con, sql, [days[0], days[-1]]))
 
         between = "partition_date between ? and ?"
         counts: dict[str, Any] = {
