@@ -16,7 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 
 import idna
-from Crypto.Hash import MD4
 
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 PLUS_TAG_DOMAINS = frozenset(
@@ -197,6 +196,8 @@ def password_digests(password: str) -> tuple[str, str]:
     These are the only forms in which a leaked plaintext password survives outside the encrypted
     raw-document store.
     """
+    from Crypto.Hash import MD4  # OpenSSL 3 dropped MD4; imported late to keep startup light
+
     sha1 = hashlib.sha1(password.encode("utf-8", "surrogatepass")).hexdigest().upper()
     ntlm = MD4.new(password.encode("utf-16-le", "surrogatepass")).hexdigest().upper()
     return sha1, ntlm

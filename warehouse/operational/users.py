@@ -72,7 +72,7 @@ def add_monitored_email(conn: Connection, user_id: int, email: str, pepper: byte
             user_id=user_id, kind="email", email_key=key, masked_email=mask_email(canonical)
         )
     )
-    cred_id = conn.execute(
+    cred_id: int = conn.execute(
         select(monitored_credentials.c.id).where(
             monitored_credentials.c.user_id == user_id, monitored_credentials.c.email_key == key
         )
@@ -152,7 +152,8 @@ def credentials_awaiting_retro_check(conn: Connection) -> list[int]:
         monitored_credentials.c.is_active.is_(True),
         monitored_credentials.c.retro_checked_at.is_(None),
     )
-    return [int(r) for r in conn.execute(stmt.order_by(monitored_credentials.c.id)).scalars()]
+    ids: list[int] = list(conn.execute(stmt.order_by(monitored_credentials.c.id)).scalars())
+    return [int(i) for i in ids]
 
 
 def mark_retro_checked(conn: Connection, credential_ids: list[int]) -> None:
