@@ -1,17 +1,19 @@
 """Asset: one alert per (user, breach event), committed with its outbox row, then published."""
 
+from datetime import date
 
 from dagster import (
     AssetCheckResult,
     AssetCheckSpec,
     AssetExecutionContext,
+    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
 )
 
 from assets.matching import credential_matches
-from assets.partition_window import partition_day
+from assets.partition_window import over_days
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.alert_drafts import drafts_for_matches
@@ -25,6 +27,7 @@ from warehouse.operational.publisher import publish_alerts_now
     group_name="alert",
     kinds={"sqlite", "postgres", "redis"},
     pool=WAREHOUSE_POOL,
+    backfill_policy=BackfillPolicy.single_run(),
     check_specs=[
         AssetCheckSpec(
             "every_match_alerted",
@@ -37,8 +40,13 @@ def breach_alerts(
     context: AssetExecutionContext, platform: BreachwatchSettings
 ) -> MaterializeResult:
     """Alerts for the users whose credentials surfaced that day; re-runs raise nothing twice."""
+    return over_days(context, lambda day: _breach_alerts_day(context, platform, day))
+
+
+def _breach_alerts_day(
+    context: AssetExecutionContext, platform: BreachwatchSettings, day: date
+) -> MaterializeResult:
     settings = platform.get()
-    day = partition_day(context)
     with platform.warehouse(read_only=False) as con:
         matches = con.execute(
             "select * from credential_matches where partition_date = ?", [day]

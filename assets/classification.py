@@ -1,15 +1,13 @@
 """Asset: breach / not-breach classification of each raw document."""
 
-
-from datetime import UTC, datetime
-
 from collections import Counter
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from assets.documents import partition_documents
-from assets.partition_window import partition_day
+from assets.partition_window import over_days
 from assets.raw_documents import raw_documents
 from ml.cascade import load_classifier
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
@@ -36,13 +34,19 @@ SCHEMA = pa.schema(
     group_name="classify",
     kinds={"duckdb", "scikitlearn"},
     pool=WAREHOUSE_POOL,
+    backfill_policy=BackfillPolicy.single_run(),
 )
 def document_classifications(
     context: AssetExecutionContext, platform: BreachwatchSettings
 ) -> MaterializeResult:
     """P(breach) for every document of the day, from the current classifier cascade."""
+    return over_days(context, lambda day: _document_classifications_day(context, platform, day))
+
+
+def _document_classifications_day(
+    context: AssetExecutionContext, platform: BreachwatchSettings, day: date
+) -> MaterializeResult:
     settings = platform.get()
-    day = partition_day(context)
     classifier = load_classifier(settings.models_dir, log=context.log.info)
     now = datetime.now(UTC)
     with platform.warehouse() as con:

@@ -1,11 +1,12 @@
 """Asset: the day's breach documents grouped into incidents."""
 
+from datetime import date
 
 import pyarrow as pa
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from assets.credentials import leaked_credentials
-from assets.partition_window import partition_day
+from assets.partition_window import over_days
 from breachwatch.domain import DataClass
 from ml.events import BreachEvent, EventInput, group_events
 from ml.extraction import DocumentEntities
@@ -91,12 +92,18 @@ def event_row(e: BreachEvent) -> dict:
     group_name="extract",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
+    backfill_policy=BackfillPolicy.single_run(),
 )
 def breach_events(
     context: AssetExecutionContext, platform: BreachwatchSettings
 ) -> MaterializeResult:
     """Incidents of the day: victim, data classes, record count, severity and confidence."""
-    day = partition_day(context)
+    return over_days(context, lambda day: _breach_events_day(context, platform, day))
+
+
+def _breach_events_day(
+    context: AssetExecutionContext, platform: BreachwatchSettings, day: date
+) -> MaterializeResult:
     with platform.warehouse() as con:
         docs = fetch_dicts(con, _DOCS_SQL, [day, day])
         events = [event_row(e) for e in group_events(event_inputs(docs))]

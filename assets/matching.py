@@ -1,10 +1,11 @@
 """Asset: leaked credentials that match a monitored credential or one of its variants."""
 
+from datetime import date
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from assets.events import breach_events
-from assets.partition_window import partition_day
+from assets.partition_window import over_days
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.duck import replace_partition
@@ -18,13 +19,19 @@ from warehouse.operational.users import active_variant_rows
     group_name="match",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
+    backfill_policy=BackfillPolicy.single_run(),
 )
 def credential_matches(
     context: AssetExecutionContext, platform: BreachwatchSettings
 ) -> MaterializeResult:
     """Keyed-hash join of the day's leaked e-mails against monitored e-mails and their variants."""
+    return over_days(context, lambda day: _credential_matches_day(context, platform, day))
+
+
+def _credential_matches_day(
+    context: AssetExecutionContext, platform: BreachwatchSettings, day: date
+) -> MaterializeResult:
     settings = platform.get()
-    day = partition_day(context)
     with platform.store().connect() as conn:
         variants = variants_table(active_variant_rows(conn))
     with platform.warehouse() as con:

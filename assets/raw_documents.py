@@ -1,13 +1,13 @@
 """Asset: the raw documents of one day, scraped from every active source."""
 
-
 import json
+from datetime import date
 
 import pyarrow as pa
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from assets.ingest import scrape_all, scrape_log_rows, staged_validators, store_documents
-from assets.partition_window import day_window, partition_day
+from assets.partition_window import day_window, over_days
 from assets.sources import breach_sources
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
@@ -21,6 +21,7 @@ from warehouse.operational.sources import list_sources, record_scrape_log
     group_name="ingest",
     kinds={"duckdb", "python"},
     pool=WAREHOUSE_POOL,
+    backfill_policy=BackfillPolicy.single_run(),
 )
 def raw_documents(
     context: AssetExecutionContext, platform: BreachwatchSettings
@@ -29,8 +30,13 @@ def raw_documents(
 
     Additive: a re-run adds what is new and keeps what an earlier run stored (never duplicates).
     """
+    return over_days(context, lambda day: _raw_documents_day(context, platform, day))
+
+
+def _raw_documents_day(
+    context: AssetExecutionContext, platform: BreachwatchSettings, day: date
+) -> MaterializeResult:
     settings = platform.get()
-    day = partition_day(context)
     store = platform.store()
     with store.connect() as conn:
         sources = list_sources(conn, active_only=True)

@@ -1,0 +1,17 @@
+"""The pipeline domain's Definitions: daily assets, their jobs, the schedule and the sensors."""
+
+from dagster import Definitions
+
+from assets.sources import breach_sources
+from orchestration.jobs import DAILY_ASSETS, pipeline_job, retroactive_check_job
+from orchestration.resources import BreachwatchSettings
+from orchestration.schedules import hourly_scrape_schedule
+from orchestration.sensors import alert_publisher, retroactive_check_sensor
+
+pipeline_defs = Definitions(
+    assets=[breach_sources, *DAILY_ASSETS],
+    jobs=[pipeline_job, retroactive_check_job],
+    schedules=[hourly_scrape_schedule],
+    sensors=[alert_publisher, retroactive_check_sensor],
+    resources={"platform": BreachwatchSettings()},
+)
