@@ -14,18 +14,28 @@ import redis
 from dagster import DagsterInstance
 from sqlalchemy import func, select
 
+from breachwatch import secrets
 from breachwatch.cli.context import store
 from breachwatch.cli.demo import enrol_demo_users, pipeline_counts, register_demo_sources
+from breachwatch.credentials import canonical_email, email_key
 from breachwatch.demo.drops import write_drops
 from breachwatch.demo.generator import documents_for_day
+from breachwatch.demo.identities import demo_users
 from breachwatch.demo.passwords import canary_passwords
 from breachwatch.demo.site import run_site_in_thread
 from breachwatch.domain import SourceKind
 from orchestration.local_run import materialize_days, prepare_dagster_home
+from orchestration.resources import BreachwatchSettings
+from orchestration.retroactive import retroactive_check_job
 from warehouse import duck
 from warehouse.checks import distinctive, plaintext_hits
 from warehouse.operational.sources import add_source
 from warehouse.operational.tables import alerts, scrape_logs
+from warehouse.operational.users import (
+    add_monitored_email,
+    create_user,
+    credentials_awaiting_retro_check,
+)
 
 SEED = 42
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
@@ -129,6 +139,40 @@ def test_demo_chain_alerts_each_match_once_publishes_and_leaks_no_plaintext(demo
     assert pipeline_counts(days) == counts
     with store().connect() as conn:
         assert conn.execute(select(func.count()).select_from(alerts)).scalar_one() == len(stored)
+
+    # a credential enrolled afterwards is matched against all history by the retroactive check
+    pepper = secrets.pepper(settings)
+    with duck.connect(settings.warehouse_path, read_only=True) as con:
+        leaked_keys = {
+            r[0]
+            for r in con.execute(
+                "select distinct lc.email_key from leaked_credentials lc "
+                "join breach_events e on list_contains(e.doc_ids, lc.doc_id)"
+            ).fetchall()
+        }
+    demo = {canonical_email(u.email) for u in demo_users(SEED)}
+    late = next(
+        address
+        for day in days
+        for doc in documents_for_day(SEED, day, "paste")
+        if doc.is_breach
+        for address in doc.emails
+        if address not in demo and email_key(canonical_email(address), pepper) in leaked_keys
+    )
+    with store().begin() as conn:
+        late_user = create_user(conn, late, pepper)
+        cred = add_monitored_email(conn, late_user, late, pepper)
+    with DagsterInstance.get() as instance:
+        result = retroactive_check_job.execute_in_process(
+            run_config={"ops": {"retroactive_check": {"config": {"credential_ids": [cred]}}}},
+            resources={"platform": BreachwatchSettings()},
+            instance=instance,
+        )
+    assert result.success and result.output_for_node("retroactive_check") >= 1
+    with store().connect() as conn:
+        assert cred not in credentials_awaiting_retro_check(conn)
+        late_alerts = conn.execute(select(alerts).where(alerts.c.user_id == late_user)).all()
+    assert late_alerts and all(a.masked_email != late for a in late_alerts)
 
     # no generated plaintext password (canaries included) anywhere under the data dir
     passwords = set(canary_passwords(SEED))
