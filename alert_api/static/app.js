@@ -1,6 +1,8 @@
 // breachwatch dashboard: live breach alerts over the socket feed, no build step.
 // The token lives in sessionStorage (this tab only); every text shown goes through textContent.
 
+import { renderTrends } from "./trends.js";
+
 const $ = (id) => document.getElementById(id);
 const TOAST_MS = 8000;
 const PING_MS = 25000;
@@ -39,6 +41,20 @@ async function loadAlerts() {
   const { count } = await api("/api/alerts/unread-count");
   setUnread(count);
   render();
+}
+
+// Admins see the weekly trend analysis; for other users the endpoint answers 403 and the
+// section stays hidden.
+async function loadTrends() {
+  const response = await fetch("/api/admin/patterns", {
+    headers: { Authorization: `Bearer ${state.token}` },
+  });
+  if (!response.ok) return;
+  const analysis = await response.json();
+  if (!analysis.patterns.length) return;
+  $("trends-date").textContent = analysis.analysis_date ? `(${analysis.analysis_date})` : "";
+  renderTrends($("trend-charts"), analysis);
+  $("trends").hidden = false;
 }
 
 // ---- socket ---------------------------------------------------------------------------------
@@ -242,6 +258,7 @@ async function signIn(token) {
   $("dashboard").hidden = false;
   $("sign-out").hidden = false;
   connect();
+  loadTrends().catch(() => {});
 }
 
 function signOut(message = "") {

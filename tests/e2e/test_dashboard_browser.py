@@ -117,7 +117,10 @@ class World:
 @pytest.fixture
 def chromium() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+        message = "chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -171,5 +174,50 @@ def test_dashboard_shows_live_alerts_reconnects_with_resume_and_marks_read(
         page.wait_for_selector("#details[open]")
         assert page.inner_text("#details-title") == "Combo list with your password"
         assert len(page.query_selector_all("#details-actions li")) >= 2
+    page.close()
+    world.engine.dispose()
+
+
+def test_admins_see_the_trend_charts_with_anomalies_marked(
+    tmp_path: Path, redis_url: str, chromium: object
+) -> None:
+    from warehouse.operational.tables import breach_patterns
+
+    world = World(tmp_path, redis_url)
+    with world.engine.begin() as conn:
+        conn.execute(
+            breach_patterns.insert(),
+            [
+                {"analysis_date": "2026-11-16", "series": "breach_events", "horizon": 4,
+                 "forecast": [3, 4, 5, 4], "lower": [1, 2, 2, 1], "upper": [6, 7, 9, 8],
+                 "model_mae": 1.2, "baseline_mae": 1.9, "winner": "lstm", "is_anomaly": True,
+                 "description": "Breach events jumped above the forecast interval."},
+                {"analysis_date": "2026-11-16", "series": "affected_users", "horizon": 4,
+                 "forecast": [1, 1, 1, 1], "lower": [0, 0, 0, 0], "upper": [2, 2, 2, 2],
+                 "model_mae": None, "baseline_mae": 0.5, "winner": "seasonal_naive",
+                 "is_anomaly": False, "description": "Affected users stay flat."},
+            ],
+        )  # fmt: skip
+    admin = issue_token(auth_keys(world.settings), world.user_id, role="admin")
+    port = _free_port()
+    page = chromium.new_page()  # type: ignore[attr-defined]
+    with _server(world.env, port):
+        page.goto(f"http://127.0.0.1:{port}")
+        page.fill("#token-input", world.token)
+        page.click("#token-submit")
+        page.wait_for_selector("#connection[data-state='connected']", timeout=10_000)
+        page.wait_for_timeout(500)
+        assert page.is_hidden("#trends")  # not an admin: no trends
+
+        page.click("#sign-out")
+        page.fill("#token-input", admin)
+        page.click("#token-submit")
+        page.wait_for_selector("#trends figure", timeout=10_000)
+        cards = page.eval_on_selector_all(
+            "#trend-charts figure", "els => els.map(e => [e.dataset.series, e.className])"
+        )
+        assert ["breach_events", "trend-card anomaly"] in cards
+        assert ["affected_users", "trend-card"] in cards
+        assert page.query_selector_all("#trend-charts svg polyline")
     page.close()
     world.engine.dispose()
