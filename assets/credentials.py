@@ -1,21 +1,25 @@
 """Asset: credentials extracted from the day's breach documents, keyed and masked."""
 
+from datetime import date
 
+import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
+    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
 )
-from ml.extraction import credential_rows, extract_bytes
 
 from assets.classification import document_classifications
 from assets.documents import partition_documents
-from assets.partition_window import partition_day
+from assets.partition_window import over_days
+from ml.extraction import storable_rows
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.checks import null_count, plaintext_hits
@@ -51,12 +55,26 @@ ENTITY_SCHEMA = pa.schema(
 )
 
 
+def credential_table_of(day: date, frames: list[pl.DataFrame]) -> pa.Table:
+    """Rows of ``ml.extraction.storable_rows`` (each with its ``doc_id``) in ``CREDENTIAL_SCHEMA``.
+
+    Shared with ``benchmarks/extraction.py`` so the benchmark measures the asset's own path.
+    """
+    if not frames:
+        return CREDENTIAL_SCHEMA.empty_table()
+    rows = pl.concat(frames, how="vertical_relaxed").with_columns(
+        partition_date=pl.lit(day, pl.Date)
+    )
+    return rows.select(CREDENTIAL_SCHEMA.names).to_arrow().cast(CREDENTIAL_SCHEMA)
+
+
 @asset(
     partitions_def=daily_partitions,
     deps=[document_classifications],
     group_name="extract",
     kinds={"duckdb", "spacy"},
     pool=WAREHOUSE_POOL,
+    backfill_policy=BackfillPolicy.single_run(),
     check_specs=[
         AssetCheckSpec(
             NO_PLAINTEXT_CHECK,
@@ -71,24 +89,22 @@ def leaked_credentials(
     context: AssetExecutionContext, platform: BreachwatchSettings
 ) -> MaterializeResult:
     """E-mail keys, domains and password kinds from breach documents; never a plaintext password."""
+    return over_days(context, lambda day: _leaked_credentials_day(platform, day))
+
+
+def _leaked_credentials_day(platform: BreachwatchSettings, day: date) -> MaterializeResult:
     settings = platform.get()
-    day = partition_day(context)
     pepper = platform.pepper()
-    credentials: list[dict] = []
+    frames: list[pl.DataFrame] = []
     entities: list[dict] = []
     plaintexts: set[str] = set()  # memory only, for the canary scan below
     with platform.warehouse() as con:
         for doc in partition_documents(
             con, day, settings.raw_store_dir, platform.document_key(), breach_only=True
         ):
-            found = extract_bytes(doc.content)
-            rows = credential_rows(found, pepper)
-            plaintexts.update(
-                c.password
-                for c in found.credentials
-                if c.password_kind == "plaintext" and c.password
-            )
-            credentials.extend({"partition_date": day, "doc_id": doc.doc_id, **r} for r in rows)
+            rows, found, plain = storable_rows(doc.content, pepper)
+            plaintexts |= plain
+            frames.append(rows.with_columns(doc_id=pl.lit(doc.doc_id, pl.String)))
             entities.append(
                 {
                     "doc_id": doc.doc_id,
@@ -97,24 +113,22 @@ def leaked_credentials(
                     "organisations": list(found.organisations),
                     "victim_domains": list(found.victim_domains),
                     "record_count_claim": found.record_count_claim,
-                    "credential_count": len(rows),
+                    "credential_count": rows.height,
                 }
             )
-        count = replace_partition(
-            con, "leaked_credentials", day, pa.Table.from_pylist(credentials, CREDENTIAL_SCHEMA)
-        )
+        credentials = credential_table_of(day, frames)
+        count = replace_partition(con, "leaked_credentials", day, credentials)
         replace_partition(
             con, "document_entities", day, pa.Table.from_pylist(entities, ENTITY_SCHEMA)
         )
         hits = plaintext_hits(con, day, plaintexts)
         nulls = null_count(con, "leaked_credentials", ["doc_id", "email_key", "email_domain"], day)
-    kinds: dict[str, int] = {}
-    for r in credentials:
-        kinds[r["password_kind"]] = kinds.get(r["password_kind"], 0) + 1
+    counted = pc.value_counts(credentials.column("password_kind")).to_pylist()
+    kinds = {c["values"]: c["counts"] for c in counted}
     preview = "\n".join(
         f"| {r['masked_email']} | {r['email_domain']} | {r['password_kind']} "
         f"| {r['hash_type'] or ''} |"
-        for r in credentials[:10]
+        for r in credentials.slice(0, 10).to_pylist()
     )
     checks = [
         AssetCheckResult(

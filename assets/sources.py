@@ -1,6 +1,5 @@
 """The registry of leak sources, read from the operational store."""
 
-
 from dagster import MaterializeResult, MetadataValue, asset
 
 from orchestration.resources import BreachwatchSettings

@@ -1,24 +1,27 @@
 """Extraction benchmark: a ~200 MB mix of generated dumps, from files to keyed warehouse rows.
 
-Each document is read from disk, decoded, parsed (``ml.extraction.extract_bytes``), turned into
-keyed rows (``credential_rows``: HMAC keys, SHA-1/NTLM of plaintexts) and inserted into a
-DuckDB ``leaked_credentials`` table. Target: >= 40 MB/s on 2 cores; prints the median of runs.
+Each document is read from disk and turned into keyed rows by ``ml.extraction.storable_rows``
+(the columnar path the ``leaked_credentials`` asset uses: parse, HMAC keys, SHA-1/NTLM of
+plaintexts), in ``--workers`` processes; the parent inserts the rows into a DuckDB
+``leaked_credentials`` table in ``CREDENTIAL_SCHEMA``. Target: >= 40 MB/s on 2 cores; prints
+the median of runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import pyarrow as pa
+import polars as pl
 
-from assets.credentials import CREDENTIAL_SCHEMA
+from assets.credentials import credential_table_of
 from breachwatch.demo.generator import documents_for_day
-from ml.extraction import credential_rows, extract_bytes
+from ml.extraction import storable_rows
 from warehouse import duck
 
 TARGET_MB_S = 40.0
@@ -44,39 +47,62 @@ def write_mix(folder: Path, target_bytes: int, seed: int = 42) -> list[Path]:
     return paths
 
 
-def run_once(paths: list[Path], warehouse: Path) -> tuple[float, int, int]:
+def _rows_of(path: Path) -> tuple[int, pl.DataFrame]:
+    """Size and storable rows (with ``doc_id``) of one file; runs in a worker process."""
+    data = path.read_bytes()
+    rows, _, plaintexts = storable_rows(data, PEPPER)
+    plaintexts.clear()
+    return len(data), rows.with_columns(doc_id=pl.lit(path.stem, pl.String))
+
+
+def _warm() -> None:
+    """Load spaCy in the worker once, as the asset's process does, before the clock starts."""
+    storable_rows(b"Acme Corp was hacked: 1M records leaked. a@example.com:pw", PEPPER)
+
+
+def _ready(_: int) -> None:
+    time.sleep(0.05)
+
+
+def run_once(paths: list[Path], warehouse: Path, workers: int) -> tuple[float, int, int]:
     day = date(2026, 1, 1)
-    t0 = time.perf_counter()
-    size = rows_total = 0
-    with duck.connect(warehouse) as con:
-        con.execute("delete from leaked_credentials")
-        for path in paths:
-            data = path.read_bytes()
-            size += len(data)
-            rows = credential_rows(extract_bytes(data), PEPPER)
-            rows_total += len(rows)
-            batch = [{"partition_date": day, "doc_id": path.stem, **r} for r in rows]
-            duck.append_rows(con, "leaked_credentials", pa.Table.from_pylist(batch, CREDENTIAL_SCHEMA))
-    return time.perf_counter() - t0, size, rows_total
+    ctx = multiprocessing.get_context("forkserver")
+    with ctx.Pool(workers, initializer=_warm) as pool:
+        pool.map(_ready, range(4 * workers), chunksize=1)  # workers up and warm before the clock
+        t0 = time.perf_counter()
+        size = rows_total = 0
+        with duck.connect(warehouse) as con:
+            con.execute("delete from leaked_credentials")
+            for n, rows in pool.imap(_rows_of, paths, chunksize=4):
+                size += n
+                rows_total += rows.height
+                duck.append_rows(con, "leaked_credentials", credential_table_of(day, [rows]))
+        seconds = time.perf_counter() - t0
+    return seconds, size, rows_total
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--megabytes", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         paths = write_mix(folder, args.megabytes * 1_000_000)
         rates = []
         for i in range(args.runs):
-            seconds, size, rows = run_once(paths, folder / "w.duckdb")
+            seconds, size, rows = run_once(paths, folder / "w.duckdb", args.workers)
             rates.append(size / 1e6 / seconds)
-            print(f"run {i + 1}: {size / 1e6:.0f} MB, {rows:,} rows in {seconds:.1f} s "
-                  f"= {rates[-1]:.1f} MB/s")
+            print(
+                f"run {i + 1}: {size / 1e6:.0f} MB, {rows:,} rows in {seconds:.1f} s "
+                f"= {rates[-1]:.1f} MB/s"
+            )
     median = statistics.median(rates)
-    print(f"extraction median: {median:.1f} MB/s  (target >= {TARGET_MB_S:.0f} MB/s) "
-          f"{'OK' if median >= TARGET_MB_S else 'MISSED'}")
+    print(
+        f"extraction median: {median:.1f} MB/s  (target >= {TARGET_MB_S:.0f} MB/s) "
+        f"{'OK' if median >= TARGET_MB_S else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

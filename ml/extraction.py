@@ -49,6 +49,8 @@ def _words(text: str) -> tuple[str, ...]:
 MAX_DOCUMENT_CHARS = 64 * 1024 * 1024
 #: spaCy rules read at most this much prose per document.
 PROSE_CHARS = 200_000
+PROSE_HEAD = 16_384
+PROSE_TAIL = 4_096
 #: Pattern scans for phones, cards, IPs read at most this much of a document.
 SCAN_CHARS = 256 * 1024
 STREAM_CHUNK_BYTES = 8 << 20
@@ -813,10 +815,17 @@ def extract_table(text: str) -> tuple[DocumentEntities, pl.DataFrame]:
         names = set(plan.columns)
         head = frame.select(pl.col("span_start").min()).item() if frame.height else len(text)
         tail = frame.select(pl.col("span_end").max()).item() if frame.height else len(text)
-        prose = text[: min(int(head), PROSE_CHARS)] + "\n" + text[int(tail) :][:16384]
+        prose = text[: min(int(head), PROSE_HEAD)] + "\n" + text[int(tail) :][:PROSE_TAIL]
     else:
         creds, names = _generic(text)
-        frame, prose = _frame_of(creds), text
+        # Announcements name their victim near the top (or sign off at the end); running spaCy
+        # over a whole free-form dump costs most of the extraction time and finds nothing more.
+        frame = _frame_of(creds)
+        prose = (
+            text
+            if len(text) <= PROSE_HEAD + PROSE_TAIL
+            else (text[:PROSE_HEAD] + "\n" + text[-PROSE_TAIL:])
+        )
     orgs, domains, claim, named = prose_entities(prose) if prose.strip() else ([], [], None, set())
     classes = named | column_classes(names) | scanned_classes(text) | _credential_classes(frame)
     victims = dict.fromkeys(domains)
@@ -954,3 +963,18 @@ def credential_rows(entities: DocumentEntities, pepper: bytes) -> list[dict[str,
 def credential_table(frame: pl.DataFrame, pepper: bytes) -> pl.DataFrame:
     """``credential_rows`` for a credential frame from ``extract_table``, as a frame."""
     return bulk.storable_frame(frame, pepper)
+
+
+def storable_rows(data: bytes, pepper: bytes) -> tuple[pl.DataFrame, DocumentEntities, set[str]]:
+    """Scraped bytes to storable rows in one columnar pass: the path the asset and benchmark share.
+
+    Returns the rows of ``credential_table`` (the columns of ``credential_rows``, in that order),
+    the document's entities (``credentials`` left empty, ``credential_count`` set) and the set of
+    plaintext passwords seen, for the caller's canary scan. That set is the only plaintext that
+    leaves this function: keep it in memory and drop it after the scan.
+    """
+    entities, frame = extract_table(decode_document(data[:MAX_DOCUMENT_CHARS]))
+    if len(data) > MAX_DOCUMENT_CHARS:
+        entities = replace(entities, truncated=True)
+    plain = frame.filter(pl.col("password_kind") == "plaintext")["password"].drop_nulls()
+    return credential_table(frame, pepper), entities, set(plain.to_list())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -35,6 +37,7 @@ from ml.extraction import (
     extract_bytes,
     extract_file_streaming,
     extract_table,
+    storable_rows,
 )
 
 DATA = Path(__file__).parents[1] / "data"
@@ -337,6 +340,45 @@ def test_the_columnar_path_gives_the_same_rows_as_the_object_path() -> None:
     assert table.to_dicts() == credential_rows(extract(text), PEPPER)
 
 
+def _slow_path(data: bytes) -> tuple[list[dict], set[str]]:
+    found = extract_bytes(data)
+    plain = {c.password for c in found.credentials if c.password_kind == "plaintext" and c.password}
+    return credential_rows(found, PEPPER), plain
+
+
+def _without_credentials(entities: extraction.DocumentEntities) -> extraction.DocumentEntities:
+    return replace(entities, credentials=[])
+
+
+def test_storable_rows_equal_the_object_path_on_generated_breach_documents() -> None:
+    from breachwatch.demo.generator import documents_for_day
+
+    day, checked = date(2026, 1, 1), 0
+    for channel in ("drop", "paste"):
+        for doc in documents_for_day(7, day, channel):
+            data = doc.text.encode()
+            if not doc.is_breach or len(data) > 60_000:
+                continue  # keep the file fast; the formats repeat across sizes
+            rows, entities, plain = storable_rows(data, PEPPER)
+            expected_rows, expected_plain = _slow_path(data)
+            assert rows.to_dicts() == expected_rows, doc.text[:200]
+            assert plain == expected_plain
+            assert _without_credentials(extract_bytes(data)) == entities
+            assert entities.credential_count == rows.height
+            checked += 1
+    assert checked >= 10
+
+
+def test_storable_rows_keys_and_digests_are_the_core_ones() -> None:
+    data = b"Ann@Example.com:hunter2\nbob@x.io:5f4dcc3b5aa765d61d8327deb882cf99\n"
+    rows, _, plain = storable_rows(data, PEPPER)
+    first = rows.row(0, named=True)
+    assert first["email_key"] == email_key(canonical_email("Ann@Example.com"), PEPPER)
+    assert (first["password_sha1"], first["password_ntlm"]) == password_digests("hunter2")
+    assert plain == {"hunter2"}
+    assert "hunter2" not in json.dumps(rows.to_dicts())
+
+
 @given(st.binary(max_size=100), st.text(max_size=40))
 @SETTINGS
 def test_the_batch_email_keyer_equals_the_core_email_key(pepper: bytes, address: str) -> None:
@@ -479,6 +521,27 @@ def test_credential_rows_never_contain_a_plaintext_password(
     stored = json.dumps([list(r.values()) for r in rows_out], ensure_ascii=False)
     for pw in passwords:
         assert pw not in stored
+
+
+@given(
+    st.lists(
+        st.tuples(_LOCAL, _DOMAINS, st.one_of(_PASSWORD, st.sampled_from(["", "NULL", "-"]))),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([":", ";", "|", "\t"]),
+    st.sampled_from(["", "Acme Corp database leaked, 2M records\n"]),
+)
+@SETTINGS
+def test_storable_rows_equal_the_object_path_for_any_combolist(
+    rows: list[tuple[str, str, str]], sep: str, head: str
+) -> None:
+    data = (head + "\n".join(f"{loc}@{dom}{sep}{pw}" for loc, dom, pw in rows)).encode()
+    out, entities, plain = storable_rows(data, PEPPER)
+    expected_rows, expected_plain = _slow_path(data)
+    assert out.to_dicts() == expected_rows
+    assert plain == expected_plain
+    assert entities.credential_count == len(expected_rows)
 
 
 _ASCII_ADDRESS = st.builds(
