@@ -6,6 +6,6 @@ refuses to load a module holding several).
 
 from dagster import Definitions
 
-from orchestration import analytics, pipeline
+from orchestration import analytics, ml, pipeline
 
-defs = Definitions.merge(pipeline.pipeline_defs, analytics.analytics_defs)
+defs = Definitions.merge(pipeline.pipeline_defs, analytics.analytics_defs, ml.ml_defs)

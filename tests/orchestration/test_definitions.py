@@ -18,6 +18,9 @@ def test_definitions_load_with_every_pipeline_asset_job_schedule_and_sensor() ->
         "breach_events",
         "credential_matches",
         "breach_alerts",
+        "breach_classifier",
+        "breach_pattern_analysis",
+        "raw_document_retention",
     } <= keys
     assert {"pipeline_job", "retroactive_check_job"} <= {j.name for j in repo.get_all_jobs()}
     assert "hourly_scrape_schedule" in {s.name for s in repo.schedule_defs}

@@ -1,0 +1,93 @@
+"""The cascade: the band is chosen on validation scores and only the band reaches stage two."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ml.cascade import Band, Cascade, choose_band, load_classifier
+
+
+def test_the_band_covers_the_linear_errors_and_not_much_more() -> None:
+    rng = np.random.default_rng(0)
+    y = np.array([False] * 500 + [True] * 500)
+    p = np.where(y, rng.uniform(0.7, 1.0, 1000), rng.uniform(0.0, 0.3, 1000))
+    p[:10] = rng.uniform(0.5, 0.6, 10)  # benign docs the linear stage calls breach
+    p[500:505] = rng.uniform(0.35, 0.45, 5)  # breaches it misses
+    band = choose_band(y, p, threshold=0.5, max_errors_outside=1, max_share=0.3)
+    routed = band.routes(p)
+    wrong = (p >= 0.5) != y
+    assert int((wrong & ~routed).sum()) <= 1
+    assert routed.mean() < 0.05  # only the errors' neighbourhood, not the confident bulk
+
+
+def test_the_band_respects_the_share_cap_even_when_errors_are_everywhere() -> None:
+    rng = np.random.default_rng(1)
+    y = rng.uniform(0, 1, 1000) < 0.5
+    p = rng.uniform(0, 1, 1000)  # a useless first stage
+    band = choose_band(y, p, threshold=0.5, max_errors_outside=1, max_share=0.2)
+    assert band.routes(p).mean() <= 0.2
+
+
+class _FixedStage:
+    """A second stage that answers 0.9 for everything and counts what it was asked."""
+
+    threshold = 0.5
+    version = "fixed"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen += list(texts)
+        return np.full(len(texts), 0.9)
+
+
+class _ScoreIsTheText:
+    threshold = 0.5
+    version = "score"
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return np.array([float(t) for t in texts])
+
+
+def test_the_cascade_sends_only_the_uncertain_band_to_the_transformer() -> None:
+    second = _FixedStage()
+    cascade = Cascade(_ScoreIsTheText(), second, Band(0.2, 0.8))  # type: ignore[arg-type]
+    out = cascade.classify(["0.01", "0.5", "0.95", "0.3"])
+    assert [c.stage for c in out] == ["linear", "transformer", "linear", "transformer"]
+    assert second.seen == ["0.5", "0.3"]
+    assert [c.is_breach for c in out] == [False, True, True, True]
+    assert out[1].probability == pytest.approx(0.9)
+    assert cascade.classify([]) == []
+
+
+@pytest.mark.slow
+def test_without_a_promoted_cascade_the_linear_stage_serves_alone_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ml.cascade
+
+    monkeypatch.setattr(ml.cascade, "DEFAULT_TRAINING_DOCS", 400)
+    said: list[str] = []
+    cascade = load_classifier(tmp_path, log=said.append, seed=1)
+    assert cascade.transformer is None and cascade.version.startswith("linear-")
+    assert any("linear stage alone" in m for m in said)
+    (tmp_path / "cascade").mkdir()
+    (tmp_path / "cascade" / "CURRENT.json").write_text("{not json")
+    said.clear()
+    assert load_classifier(tmp_path, log=said.append, seed=1).transformer is None
+    assert any("falling back" in m for m in said)
+
+
+def test_a_floor_still_routes_the_least_confident_documents_when_validation_is_easy() -> None:
+    rng = np.random.default_rng(2)
+    y = np.array([False] * 500 + [True] * 500)
+    p = np.where(y, rng.uniform(0.6, 1.0, 1000), rng.uniform(0.0, 0.4, 1000))  # no errors
+    assert choose_band(y, p, 0.5, max_errors_outside=1).routes(p).mean() == 0.0
+    band = choose_band(y, p, 0.5, max_errors_outside=1, max_share=0.15, min_share=0.05)
+    assert 0.05 <= band.routes(p).mean() <= 0.08
+    assert band.low <= 0.5 <= band.high
