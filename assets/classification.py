@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, Me
 from assets.documents import partition_documents
 from assets.partition_window import over_days
 from assets.raw_documents import raw_documents
-from ml.cascade import load_classifier
+from ml.cascade import Cascade, load_classifier
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.duck import replace_partition
@@ -40,14 +40,15 @@ def document_classifications(
     context: AssetExecutionContext, platform: BreachwatchSettings
 ) -> MaterializeResult:
     """P(breach) for every document of the day, from the current classifier cascade."""
-    return over_days(context, lambda day: _document_classifications_day(context, platform, day))
+    # Loaded once per run: a backfill walks many days with the same model.
+    classifier = load_classifier(platform.get().models_dir, log=context.log.info)
+    return over_days(context, lambda day: _classify_day(platform, classifier, day))
 
 
-def _document_classifications_day(
-    context: AssetExecutionContext, platform: BreachwatchSettings, day: date
+def _classify_day(
+    platform: BreachwatchSettings, classifier: Cascade, day: date
 ) -> MaterializeResult:
     settings = platform.get()
-    classifier = load_classifier(settings.models_dir, log=context.log.info)
     now = datetime.now(UTC)
     with platform.warehouse() as con:
         docs = list(partition_documents(con, day, settings.raw_store_dir, platform.document_key()))

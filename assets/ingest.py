@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -153,7 +152,7 @@ def scrape_log_rows(runs: list[SourceRun], day: date, new_per_source: dict[str, 
             "duplicates": run.report.duplicates,
             "bytes_fetched": run.report.bytes_fetched,
             "error_count": len(run.report.errors),
-            "errors": json.dumps(run.report.errors[:50]),
+            "errors": run.report.errors[:50],
             "started_at": run.started_at,
             "finished_at": run.finished_at,
         }

@@ -48,13 +48,17 @@ def _raw_documents_day(
         rows, new_per_source = store_documents(con, runs, day, settings, platform.document_key())
         append_rows(con, "raw_documents", rows)
         logs = scrape_log_rows(runs, day, new_per_source)
-        replace_partition(con, "scrape_log", day, pa.Table.from_pylist(logs) if logs else None)
+        # The warehouse keeps the error list as JSON text; the operational store as a JSON column.
+        warehouse_logs = [{**log, "errors": json.dumps(log["errors"])} for log in logs]
+        replace_partition(
+            con, "scrape_log", day, pa.Table.from_pylist(warehouse_logs) if logs else None
+        )
         total = row_count(con, "raw_documents", day)
     with store.begin() as conn:
         for log in logs:
             record_scrape_log(
                 conn,
-                {**log, "partition_date": day.isoformat(), "errors": json.loads(log["errors"])},
+                {**log, "partition_date": day.isoformat()},
             )
     for run in runs:
         if run.report.errors:
