@@ -121,8 +121,19 @@ class _Locale:
     addresses: tuple[tuple[str, str], ...]
 
 
+def _stable_word_lists(fake: Faker) -> None:
+    """Sort the word lists some locales build from a set (it_IT's cities): their order, and so
+    what a seeded Faker draws from them, otherwise depends on ``PYTHONHASHSEED``."""
+    for provider in fake.providers:
+        for name, values in vars(type(provider)).items():
+            if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+                if values != sorted(values) and len(set(values)) == len(values):
+                    setattr(provider, name, sorted(values))
+
+
 def _locale(locale: str, seed: int) -> _Locale:
     fake = Faker(locale)
+    _stable_word_lists(fake)
     fake.seed_instance(derive_seed(seed, "faker", locale))
     addresses = tuple((fake.street_address().replace("\n", ", "), fake.city()) for _ in range(80))
     return _Locale(fake, locale.split("_")[1], addresses)

@@ -30,6 +30,14 @@ for channel in ("paste", "forum"):
         h.update(repr((doc.doc_key, doc.text, doc.title, doc.posted_at, doc.emails)).encode())
 print(h.hexdigest())
 """
+CORPUS_DIGEST_SCRIPT = """
+import hashlib
+from breachwatch.demo.generator import generate_corpus
+h = hashlib.sha256()
+for doc in generate_corpus(1500, {seed}):
+    h.update(repr((doc.text, doc.is_breach, doc.family)).encode())
+print(h.hexdigest())
+"""
 
 
 def _digest(docs: list[GeneratedDocument]) -> str:
@@ -67,6 +75,22 @@ def test_documents_do_not_depend_on_the_process_hash_seed(seed: int) -> None:
         timeout=120,
     )
     assert out.stdout.strip() == expected.hexdigest()
+
+
+def test_the_training_corpus_does_not_depend_on_the_process_hash_seed(seed: int) -> None:
+    """Faker locales that build word lists from sets (it_IT cities) once made it depend on it."""
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", CORPUS_DIGEST_SCRIPT.format(seed=seed)],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=180,
+        ).stdout.strip()
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1 and len(digests.pop()) == 64
 
 
 def test_different_days_and_seeds_give_different_documents(seed: int, fortnight: Fortnight) -> None:
