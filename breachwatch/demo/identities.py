@@ -126,9 +126,9 @@ def _stable_word_lists(fake: Faker) -> None:
     what a seeded Faker draws from them, otherwise depends on ``PYTHONHASHSEED``."""
     for provider in fake.providers:
         for name, values in vars(type(provider)).items():
-            if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
-                if values != sorted(values) and len(set(values)) == len(values):
-                    setattr(provider, name, sorted(values))
+            words = isinstance(values, list) and all(isinstance(v, str) for v in values)
+            if words and values != sorted(values) and len(set(values)) == len(values):
+                setattr(provider, name, sorted(values))
 
 
 def _locale(locale: str, seed: int) -> _Locale:
