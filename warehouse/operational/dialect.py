@@ -12,10 +12,12 @@ from sqlalchemy import Connection, Table
 
 def _insert(conn: Connection, table: Table) -> Any:
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
 
 
 def insert_ignore(conn: Connection, table: Table, conflict_columns: list[str]) -> Any:
