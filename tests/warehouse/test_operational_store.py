@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect
@@ -60,6 +61,26 @@ def test_migration_creates_every_table_and_is_rerunnable(engine: Engine) -> None
     migrate(engine)
     names = set(inspect(engine).get_table_names())
     assert {"users", "monitored_credentials", "alerts", "alert_outbox", "breach_sources"} <= names
+
+
+def test_the_fast_path_head_is_alembics_head(engine: Engine) -> None:
+    from alembic.script import ScriptDirectory
+
+    from warehouse.operational.engine import HEAD_REVISION, alembic_config, current_revision
+
+    assert ScriptDirectory.from_config(alembic_config(engine)).get_current_head() == HEAD_REVISION
+    assert current_revision(engine) == HEAD_REVISION
+
+
+def test_a_fresh_store_is_migrated_and_then_skipped(tmp_path: Path) -> None:
+    from warehouse.operational.engine import HEAD_REVISION, current_revision
+
+    fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert current_revision(fresh) is None
+    migrate(fresh)
+    assert current_revision(fresh) == HEAD_REVISION
+    assert "users" in inspect(fresh).get_table_names()
+    fresh.dispose()
 
 
 def test_users_are_stored_only_as_keyed_hash_and_mask(engine: Engine) -> None:
