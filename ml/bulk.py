@@ -15,157 +15,31 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import orjson
+import numpy as np
 import polars as pl
 
 from breachwatch.credentials import GMAIL_DOMAINS, PLUS_TAG_DOMAINS, InvalidEmail, canonical_email
 from ml.hashid import RULES
-
-# Rust-regex twins of the address grammar in ml.extraction: dot-atom local part (ASCII atext or
-# any letter, mark or digit), labelled domain, alphabetic or punycode top-level domain. Lengths
-# are checked apart: a counted repeat of a Unicode class blows up the regex automaton (7.5 s
-# instead of 0.15 s on 600k lines).
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\p{L}\p{M}\p{Nd}]"
-_LABEL = r"[\p{L}\p{M}\p{Nd}](?:[\p{L}\p{M}\p{Nd}\-]*[\p{L}\p{M}\p{Nd}])?"
-_TLD = r"(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9\-]+)"
-EMAIL_FIELD_RX = rf"(?i)^{_ATEXT}+(?:\.{_ATEXT}+)*@(?:{_LABEL}\.)+{_TLD}$"
-
-EMAIL_NAMES = frozenset(
-    {
-        "email",
-        "e-mail",
-        "mail",
-        "email_address",
-        "emailaddress",
-        "user_email",
-        "useremail",
-        "login",
-        "username",
-        "user",
-        "user_login",
-        "account",
-    }
+from ml.plans import (
+    EMAIL_FIELD_RX,
+    EMAIL_NAMES,
+    FIELD_LEAD,
+    FIELD_TAIL,
+    PASSWORD_NAMES,
+    LinePlan,
+    detect_plan,
+    detect_plans,
 )
-PASSWORD_NAMES = frozenset(
-    {
-        "password",
-        "pass",
-        "passwd",
-        "pwd",
-        "pw",
-        "user_pass",
-        "user_password",
-        "password_hash",
-        "passhash",
-        "pass_hash",
-        "hash",
-        "hashed_password",
-        "encrypted_password",
-        "passwordhash",
-    }
-)
-_SEPARATORS = (":", ";", "\t", "|", ",")
-_FIELD_LEAD = " \t\"'<([`"
-_FIELD_TAIL = " \t\"'>)]`,;"
-MIN_PLAN_RATIO = 0.6
-_SAMPLE = 200
 
-
-@dataclass(frozen=True, slots=True)
-class LinePlan:
-    """How to read every line of a line-oriented document.
-
-    ``combo``: the password is the rest of the line after the address field (passwords may hold
-    the separator); ``table``: separated fields, the password in ``password_col``; ``jsonl``: one
-    JSON object per line; ``list``: one address per line.
-    """
-
-    kind: str
-    sep: str = ""
-    email_col: int = 0
-    password_col: int | None = None
-    email_key: str = ""
-    password_key: str = ""
-    columns: tuple[str, ...] = ()
-
-
-def _norm(name: str) -> str:
-    return name.strip().strip("\"'`[]").strip().lower().replace(" ", "_")
-
-
-def _is_email(s: pl.Series) -> pl.Series:
-    clean = s.str.strip_chars(_FIELD_LEAD + _FIELD_TAIL)
-    return clean.str.contains(EMAIL_FIELD_RX).fill_null(False)
-
-
-def _share(flags: pl.Series) -> float:
-    """Fraction of true values (0.0 for an empty series)."""
-    value = flags.mean()
-    return float(value) if isinstance(value, int | float) else 0.0
-
-
-def _field(s: pl.Series, sep: str, col: int) -> pl.Series:
-    return s.str.splitn(sep, col + 2).struct.field(f"field_{col}")
-
-
-def _json_plan(sample: list[str]) -> LinePlan | None:
-    counts: dict[str, int] = {}
-    keys: dict[str, None] = {}
-    for line in sample[:50]:
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if not isinstance(obj, dict):
-            continue
-        for key, value in obj.items():
-            keys.setdefault(str(key))
-            if isinstance(value, str) and "@" in value and key.isidentifier():
-                counts[key] = counts.get(key, 0) + 1
-    if not counts:
-        return None
-    email_key = max(counts, key=lambda k: counts[k])
-    pw_key = next((k for k in keys if _norm(k) in PASSWORD_NAMES and k.isidentifier()), "")
-    return LinePlan("jsonl", email_key=email_key, password_key=pw_key, columns=tuple(keys))
-
-
-def _header_plan(sample: list[str]) -> LinePlan | None:
-    rows = pl.Series(sample[1:])
-    for sep in (",", ";", "\t", "|"):
-        cols = [_norm(c) for c in sample[0].split(sep)]
-        if len(cols) < 2 or not any(c in EMAIL_NAMES or c in PASSWORD_NAMES for c in cols):
-            continue
-        ratios = [_share(_is_email(_field(rows, sep, i))) for i in range(len(cols))]
-        email_col = max(range(len(cols)), key=lambda i: (ratios[i], cols[i] in EMAIL_NAMES))
-        if ratios[email_col] < MIN_PLAN_RATIO:
-            continue
-        pw_col = next((i for i, c in enumerate(cols) if c in PASSWORD_NAMES), None)
-        return LinePlan("table", sep, email_col, pw_col, columns=tuple(cols))
-    return None
-
-
-def detect_plan(lines: Sequence[str]) -> LinePlan | None:
-    """The plan that reads most sampled lines as credentials, or None for a non-line document."""
-    sample = [ln.rstrip("\r") for ln in lines[: _SAMPLE * 10] if ln.strip()][:_SAMPLE]
-    if len(sample) < 3:
-        return None
-    series = pl.Series(sample)
-    if _share(series.str.strip_chars_start().str.starts_with("{")) >= 0.8:
-        return _json_plan(sample)
-    if (plan := _header_plan(sample)) is not None:
-        return plan
-    best: tuple[float, LinePlan] = (_share(_is_email(series)), LinePlan("list"))
-    for sep in _SEPARATORS:
-        if not series.str.contains(sep, literal=True).any():
-            continue
-        for col in (0, 1, 2):
-            ratio = _share(_is_email(_field(series, sep, col)))
-            kind = "combo" if sep in ":;" else "table"
-            if ratio > best[0]:
-                best = (ratio, LinePlan(kind, sep, col, None if kind == "combo" else col + 1))
-    return best[1] if best[0] >= MIN_PLAN_RATIO else None
+__all__ = [
+    "EMAIL_FIELD_RX",
+    "EMAIL_NAMES",
+    "PASSWORD_NAMES",
+    "LinePlan",
+    "detect_plan",
+    "detect_plans",
+]
 
 
 def _hash_type_expr(pw: pl.Expr) -> pl.Expr:
@@ -334,13 +208,13 @@ def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series]:
         return field.alias("clean"), lead
     idx = needs.arg_true()
     sub = field.gather(idx)
-    stripped = sub.str.strip_chars_start(_FIELD_LEAD)
+    stripped = sub.str.strip_chars_start(FIELD_LEAD)
     mailto = stripped.str.to_lowercase().str.starts_with("mailto:")
     stripped = pl.select(
         pl.when(mailto).then(stripped.str.slice(7)).otherwise(stripped)
     ).to_series()
     cut = (sub.str.len_chars() - stripped.str.len_chars()).cast(pl.Int64)
-    clean = field.scatter(idx, stripped.str.strip_chars_end(_FIELD_TAIL))
+    clean = field.scatter(idx, stripped.str.strip_chars_end(FIELD_TAIL))
     return clean.alias("clean"), lead.scatter(idx, cut)
 
 
@@ -363,14 +237,31 @@ def line_frame(
     when they are a chunk of it. The second value lists ``(line_no, line_start)`` of the lines
     that hold an ``@`` but no credential under the plan; the caller reads them generically.
     """
-    series = pl.Series("line", lines, dtype=pl.String)
+    frame, leftover = line_frames([lines], plan, first_line, first_char)
+    return frame.drop("doc"), [(line_no, start) for _, line_no, start in leftover]
+
+
+def line_frames(
+    documents: Sequence[Sequence[str]], plan: LinePlan, first_line: int = 0, first_char: int = 0
+) -> tuple[pl.DataFrame, list[tuple[int, int, int]]]:
+    """``line_frame`` for many documents read under one plan, in one pass.
+
+    The frame gets a ``doc`` column (the document's index in ``documents``) and is ordered by
+    document, then line; the leftover lines are ``(doc, line_no, line_start)``. Every column
+    expression runs once for the batch, not once per document.
+    """
+    counts = [len(lines) for lines in documents]
+    series = pl.Series("line", [ln for lines in documents for ln in lines], dtype=pl.String)
     width = series.str.len_chars().cast(pl.Int64) + 1
     df = pl.DataFrame(
         {
+            "doc": pl.Series(np.repeat(np.arange(len(counts), dtype=np.int32), counts)),
             "line": series,
-            "line_no": pl.int_range(series.len(), dtype=pl.Int64, eager=True) + first_line,
-            "line_start": width.cum_sum() - width + first_char,
+            "width": width,
         }
+    ).with_columns(
+        line_no=pl.int_range(pl.len(), dtype=pl.Int64).over("doc") + first_line,
+        line_start=pl.col("width").cum_sum().over("doc") - pl.col("width") + first_char,
     )
     if series.str.ends_with("\r").any():
         df = df.with_columns(line=pl.col("line").str.strip_chars_end("\r"))
@@ -404,6 +295,7 @@ def line_frame(
     )
     start = pl.col("line_start") + pl.col("prefix") + pl.col("lead")
     out = df.select(
+        "doc",
         "email",
         "domain",
         password_kind=kind,
@@ -413,7 +305,7 @@ def line_frame(
         span_start=start,
         span_end=start + pl.col("clean").str.len_chars(),
     )
-    return out, list(zip(leftover["line_no"], leftover["line_start"], strict=True))
+    return out, list(leftover.select("doc", "line_no", "line_start").iter_rows())
 
 
 # --- storable forms ---------------------------------------------------------------------------
@@ -435,8 +327,6 @@ def _ntlm_vectorised(passwords: list[str]) -> list[str]:
     pycryptodome's MD4 costs ~13 µs per call here (OpenSSL 3 dropped MD4 from hashlib), which
     would dominate a dump of a million plaintext passwords; 48 vector rounds cost ~1 µs a row.
     """
-    import numpy as np
-
     n = len(passwords)
     lens = np.fromiter((len(p) for p in passwords), dtype=np.int64, count=n)
     units = np.zeros((n, 28), dtype=np.uint32)
@@ -513,29 +403,33 @@ class EmailKeyer:
 def storable_frame(creds: pl.DataFrame, pepper: bytes) -> pl.DataFrame:
     """The storable rows of a credential frame (see ``ml.extraction.credential_rows``).
 
-    Keys and digests are computed once per distinct address and password, in row order without
-    a join; no column carries a plaintext password or a leaked hash string.
+    Keys and digests are computed once per distinct address and plaintext password (dumps
+    repeat both) and mapped back by a hash lookup; a ``doc`` column, if any, is kept first. No
+    column carries a plaintext password or a leaked hash string.
     """
     keyer = EmailKeyer(pepper)
-    keys: dict[str, str] = {}
-    key_column = [keys.get(e) or keys.setdefault(e, keyer(e)) for e in creds["email"].to_list()]
-    plain = creds["password"].to_list()
-    kinds = creds["password_kind"].to_list()
-    wanted = list({p for p, k in zip(plain, kinds, strict=True) if k == "plaintext" and p})
-    digests = dict(zip(wanted, password_digests_many(wanted), strict=True))
-    pairs = [
-        digests.get(p) if k == "plaintext" and p else None
-        for p, k in zip(plain, kinds, strict=True)
-    ]
+    emails = creds["email"].unique()
+    keys = pl.Series([keyer(e) for e in emails.to_list()], dtype=pl.String)
+    plaintext = pl.col("password_kind") == "plaintext"
+    wanted = creds.filter(plaintext & (pl.col("password") != ""))["password"].unique()
+    digests = password_digests_many(wanted.to_list())
+    sha1 = pl.Series([d[0] for d in digests], dtype=pl.String)
+    ntlm = pl.Series([d[1] for d in digests], dtype=pl.String)
+    password = pl.col("password")
     return creds.select(
-        email_key=pl.Series(key_column, dtype=pl.String),
+        *(["doc"] if "doc" in creds.columns else []),
+        email_key=pl.col("email").replace_strict(emails, keys, return_dtype=pl.String),
         email_domain="domain",
         masked_email=pl.concat_str(
             [pl.col("email").str.slice(0, 1), pl.lit("***@"), pl.col("domain")]
         ),
         password_kind="password_kind",
         hash_type="hash_type",
-        password_sha1=pl.Series([d[0] if d else None for d in pairs], dtype=pl.String),
-        password_ntlm=pl.Series([d[1] if d else None for d in pairs], dtype=pl.String),
+        password_sha1=pl.when(plaintext).then(
+            password.replace_strict(wanted, sha1, default=None, return_dtype=pl.String)
+        ),
+        password_ntlm=pl.when(plaintext).then(
+            password.replace_strict(wanted, ntlm, default=None, return_dtype=pl.String)
+        ),
         line_no="line_no",
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
+import string
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -37,22 +38,53 @@ from breachwatch.credentials import InvalidEmail, canonical_email, mask_email
 from breachwatch.domain import DataClass
 from ml import bulk
 from ml.bulk import canonical_or_none, letters_only
+from ml.entities import (
+    FREEMAIL,
+    PROSE_CHARS,
+    SCAN_CHARS,
+    column_classes,
+    dominant_domain,
+    is_freemail,
+    normalise_org,
+    prose_entities,
+    registrable_domain,
+    scanned_classes,
+)
 from ml.hashid import identify_hash
 
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
+# Entity rules moved to ml.entities; these names stay importable from here.
+__all__ = [
+    "FREEMAIL",
+    "MAX_DOCUMENT_CHARS",
+    "PROSE_CHARS",
+    "SCAN_CHARS",
+    "DocumentEntities",
+    "ExtractedCredential",
+    "column_classes",
+    "credential_rows",
+    "credential_table",
+    "credentials_of",
+    "decode_document",
+    "dominant_domain",
+    "extract",
+    "extract_bytes",
+    "extract_file_streaming",
+    "extract_table",
+    "find_addresses",
+    "is_freemail",
+    "normalise_org",
+    "prose_entities",
+    "registrable_domain",
+    "scanned_classes",
+    "sniff_encoding",
+    "storable_rows",
+]
 
 #: Documents are read up to this many characters (bytes for ``extract_bytes``); the rest is
 #: dropped and ``DocumentEntities.truncated`` is set. ``extract_file_streaming`` has no cap.
 MAX_DOCUMENT_CHARS = 64 * 1024 * 1024
-#: spaCy rules read at most this much prose per document.
-PROSE_CHARS = 200_000
 PROSE_HEAD = 16_384
 PROSE_TAIL = 4_096
-#: Pattern scans for phones, cards, IPs read at most this much of a document.
-SCAN_CHARS = 256 * 1024
 STREAM_CHUNK_BYTES = 8 << 20
 
 
@@ -120,17 +152,47 @@ _SPELLED_DOMAIN = re.compile(
 )
 
 
+_ASCII_ATEXT = frozenset(string.ascii_letters + string.digits + "!#$%&'*+/=?^_`{|}~-")
+_NON_ASCII_RX = re.compile(_NON_ASCII)
+
+
+@lru_cache(maxsize=4096)
+def _non_ascii_atext(ch: str) -> bool:
+    return _NON_ASCII_RX.fullmatch(ch) is not None
+
+
+def _local_start(text: str, lo: int, end: int) -> int | None:
+    """``_LOCAL_AT_END.search(text, lo, end).start()``, by a backward scan.
+
+    The regex search retries every start position (quadratic in the 64 characters it may
+    look back, ~100 µs per ``@``); the leftmost start of a dot-atom that ends at ``end`` is the
+    first non-dot after the run's last ``..``, within the run of atext and dots before ``end``.
+    """
+    run = end
+    while run > lo:
+        ch = text[run - 1]
+        if ch == "." or ch in _ASCII_ATEXT or (not ch.isascii() and _non_ascii_atext(ch)):
+            run -= 1
+        else:
+            break
+    if run == end or text[end - 1] == ".":
+        return None
+    double = text.rfind("..", run, end)
+    start = run if double < 0 else double + 2
+    if text[start] == ".":
+        start += 1
+    return start if start < end else None
+
+
 def _local_before(text: str, end: int) -> int | None:
     """Start of the local part that ends at ``end``, or None when there is no clean one.
 
     Quotes, backticks, braces and pipes are legal in a local part but in dumps they delimit
-    fields (``'a@b.com'`` in SQL, ``|a@b.com|`` in tables), so a leading run of them is cut.
+    fields (``'a@b.com'`` in SQL, ``|a@b.com|``), so a leading run of them is cut.
     """
-    lo = max(0, end - 64)
-    m = _LOCAL_AT_END.search(text, lo, end)
-    if m is None:
+    start = _local_start(text, max(0, end - 64), end)
+    if start is None:
         return None
-    start = m.start()
     if start > 0:
         prev = text[start - 1]
         if prev.isalnum() or prev in _LOCAL_CHARS or prev == "@":
@@ -384,308 +446,6 @@ def _json_passwords(text: str) -> tuple[dict[str, deque[str]], set[str]]:
     return out, keys
 
 
-# --- entities: spaCy Matcher rules over the prose ---------------------------------------------
-
-_DB_WORDS = _words(
-    "database databases db dump dumps leak leaks data breach combolist userbase users customers "
-    "accounts backup sql records emails"
-)
-_VERBS = _words("hacked breached leaked pwned compromised attacked encrypted dumped")
-_SUFFIXES = _words(
-    "inc inc. corp corp. corporation ltd ltd. llc gmbh plc ag sa s.a. co. group bank university "
-    "hospital holdings limited company"
-)
-_UNITS = _words(
-    "records rows users accounts lines entries customers emails credentials combos members "
-    "clients people persons logins mails passwords hashes"
-)
-_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mil": 1e6, "mln": 1e6, "million": 1e6}
-_MULTIPLIERS |= {"millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
-_STOP_CAPS = frozenset(
-    _words(
-        "selling sell sale wts wtb fresh new full private premium leaked hacked the a an database "
-        "dump combo combolist mail email emails valid huge big exclusive free download sample data "
-        "hq leak breach usa uk eu sql csv json txt only today price btc xmr contact telegram i we "
-        "our this my all db users customers accounts records dear hello hi update here insert "
-        "into values create table select from where null not primary key of by for with and to "
-        "in on at is are was were got has have had love check see get buy need want"
-    )
-)
-_CAP: dict[str, Any] = {"TEXT": {"REGEX": r"^(?:[A-Z][\w&'\-]+|[a-z]+[A-Z][\w&'\-]*)$"}}
-_SUFFIX: dict[str, Any] = {"LOWER": {"IN": _SUFFIXES}}
-_DOMAIN_TOKEN: dict[str, Any] = {
-    "TEXT": {"REGEX": r"^(?:https?://)?(?:[\w\-]+\.)+[a-zA-Z]{2,24}(?:/\S*)?$"}
-}
-_ORG: list[dict[str, Any]] = [_CAP, {**_CAP, "OP": "{0,3}"}, {**_SUFFIX, "OP": "?"}]
-_BEEN: list[dict[str, Any]] = [
-    {"LOWER": {"IN": ["has", "have", "was", "were", "got", "is"]}},
-    {"LOWER": "been", "OP": "?"},
-]
-_LABELS = ["victim", "company", "target", "organization", "organisation", "site", "website"]
-_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
-    "ORG_TAIL": [
-        [
-            {"LOWER": {"IN": _DB_WORDS}},
-            {"LOWER": {"IN": ["of", "from"]}},
-            {"LOWER": "the", "OP": "?"},
-            *_ORG,
-        ],
-        [{"LOWER": {"IN": _VERBS}}, *_ORG],
-        [{"LOWER": {"IN": _LABELS}}, {"ORTH": ":"}, *_ORG],
-    ],
-    "ORG_HEAD": [
-        [*_ORG, {"LOWER": {"IN": _DB_WORDS}}],
-        [*_ORG, *_BEEN, {"LOWER": {"IN": _VERBS}}],
-        [_CAP, {**_CAP, "OP": "{0,3}"}, _SUFFIX],
-    ],
-    "DOMAIN": [
-        [_CAP, {**_CAP, "OP": "{0,3}"}, {**_SUFFIX, "OP": "?"}, {"ORTH": "("}, _DOMAIN_TOKEN],
-        [_DOMAIN_TOKEN, {"LOWER": {"IN": _DB_WORDS}}],
-        [{"LOWER": {"IN": _DB_WORDS}}, {"LOWER": {"IN": ["of", "from", "for"]}}, _DOMAIN_TOKEN],
-        [_DOMAIN_TOKEN, *_BEEN, {"LOWER": {"IN": _VERBS}}],
-        [{"LOWER": {"IN": _VERBS}}, _DOMAIN_TOKEN],
-        [{"LOWER": {"IN": [*_LABELS, "domain"]}}, {"ORTH": ":"}, _DOMAIN_TOKEN],
-    ],
-    "COUNT": [
-        [
-            {"TEXT": {"REGEX": r"^\d[\d,.]*[kKmMbB]?\+?$"}},
-            {"LOWER": {"IN": list(_MULTIPLIERS)}, "OP": "?"},
-            {"ORTH": "+", "OP": "?"},
-            {"LOWER": {"IN": ["unique", "total", "valid", "fresh", "private", "of"]}, "OP": "?"},
-            {"LOWER": {"IN": _UNITS}},
-        ]
-    ],
-}
-_PHRASES: dict[DataClass, str] = {  # phrases separated by commas
-    DataClass.EMAIL: "emails, email addresses, e-mails, e-mail addresses, mails",
-    DataClass.PASSWORD_PLAINTEXT: "plaintext passwords, plain text passwords, cleartext passwords, "
-    "plain passwords, decrypted passwords, cracked passwords, plaintext",
-    DataClass.PASSWORD_HASH: "hashed passwords, password hashes, hashes, md5 hashes, "
-    "bcrypt hashes, sha1 hashes, salted hashes, hashed",
-    DataClass.NAME: "names, full names, first names, last names, first and last names",
-    DataClass.PHONE: "phone numbers, phones, mobile numbers, telephone numbers, phone",
-    DataClass.ADDRESS: "addresses, home addresses, physical addresses, postal addresses, "
-    "street addresses, billing addresses, shipping addresses",
-    DataClass.DATE_OF_BIRTH: "dob, date of birth, dates of birth, birthdates, birth dates, "
-    "birthdays",
-    DataClass.IP_ADDRESS: "ip addresses, ips, ip address, ip",
-    DataClass.PAYMENT_CARD: "credit cards, credit card numbers, card numbers, cc, ccs, cvv, cvvs, "
-    "payment cards, payment data, debit cards, card data, fullz",
-    DataClass.GOVERNMENT_ID: "ssn, ssns, social security numbers, passport numbers, passports, "
-    "national id, national ids, driver's licenses, driving licences, tax ids, id cards",
-    DataClass.SESSION_TOKEN: "cookies, session cookies, session tokens, auth tokens, "
-    "access tokens, api keys",
-    DataClass.USERNAME: "usernames, user names, logins, nicknames",
-}
-
-
-@lru_cache(maxsize=1)
-def _pipeline() -> tuple[Any, Any, Any]:
-    """The blank English pipeline and its matchers, built once on first use."""
-    import spacy
-    from spacy.matcher import Matcher, PhraseMatcher
-
-    nlp: Any = spacy.blank("en")
-    matcher = Matcher(nlp.vocab)
-    for label, patterns in _PATTERNS.items():
-        matcher.add(label, patterns, greedy="LONGEST")
-    phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for data_class, words in _PHRASES.items():
-        phrase_list = [p.strip() for p in words.split(",")]
-        phrases.add(data_class.value, list(nlp.tokenizer.pipe(phrase_list)))
-    return nlp, matcher, phrases
-
-
-def _org_from(span: Any, head: bool) -> str | None:
-    tokens = list(span)
-    if not head:
-        tokens = tokens[::-1]
-    kept = []
-    for tok in tokens:
-        if re.fullmatch(_CAP["TEXT"]["REGEX"], tok.text) or tok.lower_ in _SUFFIXES:
-            kept.append(tok.text)
-        elif kept:
-            break
-    if not head:
-        kept = kept[::-1]
-    while kept and kept[0].lower() in _STOP_CAPS:
-        if kept.pop(0).lower() == "by":
-            return None  # "leaked by ShinyHunters" names the actor, not the victim
-    while kept and (kept[-1].lower() in _STOP_CAPS or kept[-1].lower() in _DB_WORDS):
-        kept.pop()
-    if not kept or all(k.lower() in _SUFFIXES for k in kept) or kept[0].isdigit():
-        return None
-    return " ".join(kept).strip(".,;:")
-
-
-def _count_from(span: Any) -> int | None:
-    number, scale = span[0].text.rstrip("+"), 1.0
-    if number[-1:].lower() in "kmb" and not number[-1].isdigit():
-        scale, number = _MULTIPLIERS[number[-1].lower()], number[:-1]
-    if len(span) > 1 and span[1].lower_ in _MULTIPLIERS:
-        scale = _MULTIPLIERS[span[1].lower_]
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number):
-        number = re.sub(r"[.,]", "", number)
-    try:
-        value = float(number.replace(",", "."))
-    except ValueError:
-        return None
-    return int(value * scale) if 0 < value * scale < 1e11 else None
-
-
-def prose_entities(text: str) -> tuple[list[str], list[str], int | None, set[DataClass]]:
-    """Victim organisations, victim domains, the largest record-count claim, data classes named."""
-    from spacy.util import filter_spans
-
-    nlp, matcher, phrases = _pipeline()
-    doc = nlp(text[:PROSE_CHARS])
-    orgs: dict[str, str] = {}
-    domains: dict[str, None] = {}
-    counts: list[int] = []
-    for match_id, start, end in matcher(doc):
-        label, span = nlp.vocab.strings[match_id], doc[start:end]
-        if label == "COUNT":
-            if (count := _count_from(span)) is not None:
-                counts.append(count)
-        elif label == "DOMAIN":
-            token = next(t for t in span if re.fullmatch(_DOMAIN_TOKEN["TEXT"]["REGEX"], t.text))
-            host = re.sub(r"^https?://", "", token.text.lower()).split("/")[0]
-            domains.setdefault(registrable_domain(host))
-        elif (org := _org_from(span, head=label == "ORG_HEAD")) is not None:
-            orgs.setdefault(normalise_org(org), org)
-    spans = filter_spans([doc[s:e] for _, s, e in phrases(doc)])
-    named = {DataClass(nlp.vocab.strings[m]) for m, s, e in phrases(doc) if doc[s:e] in spans}
-    return list(orgs.values()), list(domains), max(counts, default=None), named
-
-
-# --- victims and data classes -----------------------------------------------------------------
-
-_SECOND_LEVEL = frozenset(_words("co com net org gov edu ac or ne go gob gouv mil nic ltd plc sch"))
-_ORG_SUFFIX = re.compile(
-    r"[\s,]+(?:inc|corp|corporation|ltd|llc|gmbh|plc|ag|s\.?a|co|group|holdings|limited|company)"
-    r"\.?$",
-    re.IGNORECASE,
-)
-FREEMAIL = frozenset(
-    _words(
-        "gmail.com googlemail.com ymail.com rocketmail.com msn.com aol.com icloud.com me.com "
-        "mac.com mail.ru inbox.ru list.ru bk.ru ya.ru rambler.ru web.de t-online.de proton.me "
-        "pm.me qq.com "
-        "163.com 126.com sina.com naver.com daum.net hanmail.net rediffmail.com zoho.com "
-        "tutanota.com fastmail.com mail.com libero.it orange.fr wanadoo.fr free.fr laposte.net "
-        "btinternet.com comcast.net verizon.net att.net sbcglobal.net cox.net charter.net "
-        "earthlink.net juno.com seznam.cz wp.pl o2.pl interia.pl ukr.net abv.bg hey.com"
-    )
-)
-_FREEMAIL_BRANDS = frozenset({"yahoo", "hotmail", "outlook", "live", "yandex", "gmx", "protonmail"})
-_COLUMN_CLASSES: tuple[tuple[str, DataClass], ...] = (
-    (r"e_?mail", DataClass.EMAIL),
-    (r"ip(?:_?addr(?:ess)?)?|(?:last|reg|login|signup)_?ip", DataClass.IP_ADDRESS),
-    (r"(?:first|last|full|middle|sur|real|display)_?name|name|surname", DataClass.NAME),
-    (r".*(?:phone|mobile|msisdn|cell).*|tel", DataClass.PHONE),
-    (r".*(?:street|city|zip|postcode|postal|addr).*|address\d?", DataClass.ADDRESS),
-    (r"dob|.*birth.*|bday", DataClass.DATE_OF_BIRTH),
-    (r"cc|ccnum|card.*|.*card_?(?:no|num|number)|cvv\d?|pan|expiry", DataClass.PAYMENT_CARD),
-    (r"ssn|.*passport.*|national_?id|tax_?id|nin", DataClass.GOVERNMENT_ID),
-    (r".*(?:token|session|cookie|api_?key).*", DataClass.SESSION_TOKEN),
-    (r"user_?name|login|nick(?:name)?|screen_?name", DataClass.USERNAME),
-)
-_PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,4}){2,4}(?!\w)")
-_IPV4 = re.compile(
-    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])"
-)
-_CARD = re.compile(r"(?<![\d-])(?:\d{4}[ \-]?){3}\d{1,7}(?![\d-])")
-_SSN = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
-_CARD_WORDS = re.compile(r"(?i)\b(?:card|cc|cvv|visa|mastercard|amex|expir)")
-
-
-def registrable_domain(domain: str) -> str:
-    """The registrable part of a host (``shop.acme.co.uk`` -> ``acme.co.uk``), by heuristic.
-
-    Without a public-suffix list we treat ``<label>.<two-letter TLD>`` as a suffix when the
-    label is a usual second level (``co``, ``com``, ``ac``, ``gov``...).
-    """
-    labels = domain.lower().strip(".").split(".")
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
-
-
-def normalise_org(name: str) -> str:
-    """Grouping key of an organisation name: lower case, no legal suffix or punctuation."""
-    name = _ORG_SUFFIX.sub("", name.strip())
-    return re.sub(r"[^\w]+", " ", name.lower()).strip()
-
-
-def is_freemail(domain: str) -> bool:
-    reg = registrable_domain(domain)
-    return reg in FREEMAIL or reg.split(".")[0] in _FREEMAIL_BRANDS
-
-
-def column_classes(names: set[str] | tuple[str, ...]) -> set[DataClass]:
-    """Data classes that column or key names announce (``phone``, ``dob``, ``last_ip``...)."""
-    out: set[DataClass] = set()
-    for raw in names:
-        name = raw.strip().lower().replace("-", "_").replace(" ", "_")
-        for pattern, data_class in _COLUMN_CLASSES:
-            if re.fullmatch(pattern, name):
-                out.add(data_class)
-                break
-    return out
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def scanned_classes(text: str) -> set[DataClass]:
-    """Data classes visible in the values themselves: phones, IPv4s, payment cards, SSNs.
-
-    Each needs a few hits (a seller's contact number or a server IP is not a leaked column);
-    cards need the Luhn check and a card brand prefix, and two hits or a card word nearby.
-    """
-    sample = text[:SCAN_CHARS]
-    out: set[DataClass] = set()
-    if len(_PHONE.findall(sample)) >= 3:
-        out.add(DataClass.PHONE)
-    if len(_IPV4.findall(sample)) >= 3:
-        out.add(DataClass.IP_ADDRESS)
-    if len(_SSN.findall(sample)) >= 3:
-        out.add(DataClass.GOVERNMENT_ID)
-    cards = {
-        d
-        for d in (re.sub(r"\D", "", c) for c in _CARD.findall(sample))
-        if 13 <= len(d) <= 19 and re.match(r"4|5[1-5]|2[2-7]|3[47]|6(?:011|5)|35", d) and _luhn(d)
-    }
-    if len(cards) >= 2 or (cards and _CARD_WORDS.search(sample)):
-        out.add(DataClass.PAYMENT_CARD)
-    return out
-
-
-def dominant_domain(domain_counts: dict[str, int]) -> str | None:
-    """The company domain most of a leak's addresses share, if one clearly dominates.
-
-    An employee or customer list of acme.com is mostly ``@acme.com``; freemail providers never
-    count (a combolist is mostly gmail.com, and Google was not breached).
-    """
-    total = sum(domain_counts.values())
-    counts: dict[str, int] = {}
-    for domain, n in domain_counts.items():
-        if not is_freemail(domain):
-            reg = registrable_domain(domain)
-            counts[reg] = counts.get(reg, 0) + n
-    if not counts:
-        return None
-    best = max(sorted(counts), key=lambda d: counts[d])
-    share = counts[best] / total
-    ok = (counts[best] >= 3 and share >= 0.3) or (counts[best] >= 2 and share >= 0.5)
-    return best if ok else None
-
-
 # --- assembly -----------------------------------------------------------------------------------
 
 
@@ -713,7 +473,7 @@ def _credential(
     return ExtractedCredential(canonical, domain, kind, hash_type, password, line_no, span)
 
 
-def _generic(
+def generic_credentials(
     text: str, first_line: int = 0, char_offset: int = 0
 ) -> tuple[list[ExtractedCredential], set[str]]:
     """Credentials of a document without line structure; also the column/key names it shows."""
@@ -736,7 +496,7 @@ def _generic(
     return creds, names | keys
 
 
-def _scrub(text: str) -> str:
+def scrub(text: str) -> str:
     """Replace lone surrogates (no valid UTF-8, so no polars string) one for one with ``?``."""
     try:
         text.encode("utf-8")
@@ -745,7 +505,7 @@ def _scrub(text: str) -> str:
     return text
 
 
-_FRAME_SCHEMA = {
+FRAME_SCHEMA = {
     "email": pl.String,
     "domain": pl.String,
     "password_kind": pl.String,
@@ -759,7 +519,7 @@ _FRAME_SCHEMA = {
 
 def _frame_of(creds: list[ExtractedCredential]) -> pl.DataFrame:
     rows = [(*_row(c), *c.span) for c in creds]
-    return pl.DataFrame(rows, schema=_FRAME_SCHEMA, orient="row")
+    return pl.DataFrame(rows, schema=FRAME_SCHEMA, orient="row")
 
 
 def _row(c: ExtractedCredential) -> tuple[Any, ...]:
@@ -781,21 +541,11 @@ def _line_table(
     more = [
         c
         for line_no, start in leftover
-        for c in _generic(lines[line_no - first_line], line_no, start)[0]
+        for c in generic_credentials(lines[line_no - first_line], line_no, start)[0]
     ]
     if not more:
         return frame
     return pl.concat([frame, _frame_of(more)]).sort("span_start")
-
-
-def _credential_classes(frame: pl.DataFrame) -> set[DataClass]:
-    kinds = set(frame["password_kind"].unique().to_list())
-    out = {DataClass.EMAIL} if frame.height else set()
-    if "plaintext" in kinds:
-        out.add(DataClass.PASSWORD_PLAINTEXT)
-    if "hash" in kinds:
-        out.add(DataClass.PASSWORD_HASH)
-    return out
 
 
 def extract_table(text: str) -> tuple[DocumentEntities, pl.DataFrame]:
@@ -804,39 +554,12 @@ def extract_table(text: str) -> tuple[DocumentEntities, pl.DataFrame]:
     The frame has the fields of ``ExtractedCredential`` with the span as ``span_start`` and
     ``span_end``; ``DocumentEntities.credentials`` is left empty. For dumps of millions of
     lines, where one Python object per credential costs more than finding it; pair it with
-    ``credential_table``.
+    ``credential_table``. This is ``ml.batch.extract_tables`` for a batch of one document.
     """
-    truncated = len(text) > MAX_DOCUMENT_CHARS
-    text = _scrub(text[:MAX_DOCUMENT_CHARS])
-    lines = text.split("\n")
-    plan = bulk.detect_plan(lines)
-    if plan is not None:
-        frame = _line_table(lines, plan)
-        names = set(plan.columns)
-        head = frame.select(pl.col("span_start").min()).item() if frame.height else len(text)
-        tail = frame.select(pl.col("span_end").max()).item() if frame.height else len(text)
-        prose = text[: min(int(head), PROSE_HEAD)] + "\n" + text[int(tail) :][:PROSE_TAIL]
-    else:
-        creds, names = _generic(text)
-        # Announcements name their victim near the top (or sign off at the end); running spaCy
-        # over a whole free-form dump costs most of the extraction time and finds nothing more.
-        frame = _frame_of(creds)
-        prose = (
-            text
-            if len(text) <= PROSE_HEAD + PROSE_TAIL
-            else (text[:PROSE_HEAD] + "\n" + text[-PROSE_TAIL:])
-        )
-    orgs, domains, claim, named = prose_entities(prose) if prose.strip() else ([], [], None, set())
-    classes = named | column_classes(names) | scanned_classes(text) | _credential_classes(frame)
-    victims = dict.fromkeys(domains)
-    counts = dict(frame.group_by("domain").len().iter_rows())
-    if (dominant := dominant_domain(counts)) is not None:
-        victims.setdefault(dominant)
-    hash_types = frozenset(frame["hash_type"].drop_nulls().unique().to_list())
-    entities = DocumentEntities(
-        [], frozenset(classes), orgs, list(victims), claim, truncated, frame.height, hash_types
-    )
-    return entities, frame
+    from ml.batch import extract_tables
+
+    table = extract_tables([text])
+    return table.entities[0], table.frame.drop("doc")
 
 
 def extract(text: str) -> DocumentEntities:
@@ -905,14 +628,14 @@ def extract_file_streaming(
                 carry, data = text, fh.read(chunk_bytes)
                 continue
             piece, carry = (text[:cut], text[cut:]) if cut else (text, "")
-            piece = _scrub(piece)
+            piece = scrub(piece)
             lines = piece.split("\n")
             if not planned:
                 plan, planned = bulk.detect_plan(lines), True
             if plan is not None:
                 yield from credentials_of(_line_table(lines, plan, first_line, first_char))
             else:
-                yield from _generic(piece, first_line, first_char)[0]
+                yield from generic_credentials(piece, first_line, first_char)[0]
             first_line += piece.count("\n")
             first_char += len(piece)
             if not data:
@@ -966,15 +689,17 @@ def credential_table(frame: pl.DataFrame, pepper: bytes) -> pl.DataFrame:
 
 
 def storable_rows(data: bytes, pepper: bytes) -> tuple[pl.DataFrame, DocumentEntities, set[str]]:
-    """Scraped bytes to storable rows in one columnar pass: the path the asset and benchmark share.
+    """Scraped bytes to storable rows in one columnar pass (``ml.batch.storable_batch`` of one).
 
     Returns the rows of ``credential_table`` (the columns of ``credential_rows``, in that order),
     the document's entities (``credentials`` left empty, ``credential_count`` set) and the set of
     plaintext passwords seen, for the caller's canary scan. That set is the only plaintext that
-    leaves this function: keep it in memory and drop it after the scan.
+    leaves this function: keep it in memory and drop it after the scan. For many documents use
+    ``ml.batch.storable_batch``: it shares each columnar step among them.
     """
-    entities, frame = extract_table(decode_document(data[:MAX_DOCUMENT_CHARS]))
-    if len(data) > MAX_DOCUMENT_CHARS:
-        entities = replace(entities, truncated=True)
-    plain = frame.filter(pl.col("password_kind") == "plaintext")["password"].drop_nulls()
-    return credential_table(frame, pepper), entities, set(plain.to_list())
+    from ml.batch import storable_batch
+
+    batch = storable_batch([data], pepper)
+    entities = batch.entities[0]
+    assert entities is not None  # a batch of one raises instead of reporting
+    return batch.rows.drop("doc"), entities, batch.plaintexts

@@ -1,0 +1,254 @@
+"""Extraction of a batch of documents in one columnar pass: the path the asset and benchmark share.
+
+Per document, the fixed cost of ~100 small polars calls (plan detection, the line path, entity
+bookkeeping) was most of the extraction time, since a day of breach documents is mostly small
+ones. Here every such call runs once per batch: the sample lines of all documents are scored in
+one frame (``ml.plans.detect_plans``), the lines of all documents that share a line plan go
+through ``ml.bulk.line_frames`` together with a ``doc`` column, and the statistics the entities
+need (kinds, hash types, domains, spans) are one ``group_by``. Only the generic path (SQL, JSON,
+stealer logs, prose) and spaCy (over cue lines only) stay per document.
+
+``extract_table`` and ``storable_rows`` in ``ml.extraction`` are this path for a batch of one,
+so the per-document and batch results are the same by construction; tests hold them equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+import polars as pl
+
+from breachwatch.domain import DataClass
+from ml import extraction
+from ml.bulk import line_frames, storable_frame
+from ml.entities import (
+    column_classes,
+    dominant_domain,
+    prose_entities_many,
+    scanned_classes_many,
+)
+from ml.extraction import (
+    FRAME_SCHEMA,
+    PROSE_HEAD,
+    PROSE_TAIL,
+    DocumentEntities,
+    ExtractedCredential,
+    decode_document,
+    generic_credentials,
+    scrub,
+)
+from ml.plans import LinePlan, detect_plans
+
+_DOC = pl.Int32
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTable:
+    """Credentials of a batch as one frame (``doc`` = index in the batch) and its entities."""
+
+    frame: pl.DataFrame
+    entities: list[DocumentEntities]
+
+
+@dataclass(frozen=True, slots=True)
+class StorableBatch:
+    """Storable rows of a batch, the entities of each document and the plaintexts seen.
+
+    ``rows`` has a ``doc`` column (index in the batch) before the ``credential_rows`` columns.
+    A document that could not be read has ``None`` for entities and a message in ``errors``;
+    the other documents of the batch are unaffected. ``plaintexts`` is for the caller's canary
+    scan only: keep it in memory and drop it after the scan.
+    """
+
+    rows: pl.DataFrame
+    entities: list[DocumentEntities | None]
+    plaintexts: set[str]
+    errors: dict[int, str]
+
+
+def _objects_frame(docs: list[int], creds: list[ExtractedCredential]) -> pl.DataFrame:
+    rows = [
+        (d, c.email, c.domain, c.password_kind, c.hash_type, c.password, c.line_no, *c.span)
+        for d, c in zip(docs, creds, strict=True)
+    ]
+    return pl.DataFrame(rows, schema={"doc": _DOC, **FRAME_SCHEMA}, orient="row")
+
+
+def _credentials(
+    texts: list[str], lines: list[list[str]], plans: list[LinePlan | None]
+) -> tuple[pl.DataFrame, list[set[str]]]:
+    """The credential frame of the batch, ordered by document and span; the names each shows."""
+    names: list[set[str]] = [set() for _ in texts]
+    by_plan: dict[LinePlan, list[int]] = {}
+    frames: list[pl.DataFrame] = []
+    docs: list[int] = []
+    creds: list[ExtractedCredential] = []
+    for i, plan in enumerate(plans):
+        if plan is None:
+            found, names[i] = generic_credentials(texts[i])
+            docs += [i] * len(found)
+            creds += found
+        else:
+            # Column names only feed the data classes: documents that read alike share a pass.
+            by_plan.setdefault(replace(plan, columns=()), []).append(i)
+            names[i] = set(plan.columns)
+    for plan, members in by_plan.items():
+        frame, leftover = line_frames([lines[i] for i in members], plan)
+        index = pl.Series(members, dtype=_DOC)
+        frames.append(frame.with_columns(doc=pl.lit(index).gather(pl.col("doc"))))
+        for local, line_no, start in leftover:
+            i = members[local]
+            found = generic_credentials(lines[i][line_no], line_no, start)[0]
+            docs += [i] * len(found)
+            creds += found
+    frames.append(_objects_frame(docs, creds))
+    frame = pl.concat(frames, how="vertical_relaxed")
+    return frame.sort("doc", "span_start", maintain_order=True), names
+
+
+def _prose(text: str, plan: LinePlan | None, head: int | None, tail: int | None) -> str:
+    """The part of a document spaCy reads: what surrounds a dump's records, or its ends."""
+    if plan is not None:
+        head = len(text) if head is None else head
+        tail = len(text) if tail is None else tail
+        return text[: min(head, PROSE_HEAD)] + "\n" + text[tail:][:PROSE_TAIL]
+    # Announcements name their victim near the top (or sign off at the end); running spaCy
+    # over a whole free-form dump costs most of the extraction time and finds nothing more.
+    if len(text) <= PROSE_HEAD + PROSE_TAIL:
+        return text
+    return text[:PROSE_HEAD] + "\n" + text[-PROSE_TAIL:]
+
+
+def _credential_classes(kinds: Sequence[str], count: int) -> set[DataClass]:
+    out = {DataClass.EMAIL} if count else set()
+    if "plaintext" in kinds:
+        out.add(DataClass.PASSWORD_PLAINTEXT)
+    if "hash" in kinds:
+        out.add(DataClass.PASSWORD_HASH)
+    return out
+
+
+def extract_tables(texts: Sequence[str]) -> BatchTable:
+    """``ml.extraction.extract_table`` for many documents at once.
+
+    Reads at most ``MAX_DOCUMENT_CHARS`` characters of each document (``truncated`` says so).
+    """
+    cap = extraction.MAX_DOCUMENT_CHARS  # read at call time: tests lower it
+    truncated = [len(t) > cap for t in texts]
+    cut = [scrub(t[:cap]) for t in texts]
+    lines = [t.split("\n") for t in cut]
+    plans = detect_plans(lines)
+    frame, names = _credentials(cut, lines, plans)
+    stats = {
+        row[0]: row[1:]
+        for row in frame.group_by("doc")
+        .agg(
+            pl.len(),
+            pl.col("span_start").min(),
+            pl.col("span_end").max(),
+            pl.col("password_kind").unique(),
+            pl.col("hash_type").drop_nulls().unique(),
+        )
+        .iter_rows()
+    }
+    domains: list[dict[str, int]] = [{} for _ in cut]
+    for doc, domain, n in frame.group_by("doc", "domain").len().iter_rows():
+        domains[doc][domain] = n
+    empty: tuple = (0, None, None, [], [])
+    prose = [
+        _prose(t, plan, *stats.get(i, empty)[1:3])
+        for i, (t, plan) in enumerate(zip(cut, plans, strict=True))
+    ]
+    found = prose_entities_many(prose)
+    scanned = scanned_classes_many(cut)
+    entities = []
+    for i in range(len(cut)):
+        count, _, _, kinds, hash_types = stats.get(i, empty)
+        orgs, victim_domains, claim, named = found[i]
+        classes = named | column_classes(names[i]) | scanned[i]
+        classes |= _credential_classes(kinds, count)
+        victims = dict.fromkeys(victim_domains)
+        if (dominant := dominant_domain(domains[i])) is not None:
+            victims.setdefault(dominant)
+        entities.append(
+            DocumentEntities(
+                [],
+                frozenset(classes),
+                orgs,
+                list(victims),
+                claim,
+                truncated[i],
+                count,
+                frozenset(hash_types),
+            )
+        )
+    return BatchTable(frame, entities)
+
+
+def _storable(datas: Sequence[bytes], pepper: bytes) -> StorableBatch:
+    cap = extraction.MAX_DOCUMENT_CHARS
+    table = extract_tables([decode_document(d[:cap]) for d in datas])
+    entities: list[DocumentEntities | None] = [
+        replace(e, truncated=True) if len(d) > cap else e
+        for d, e in zip(datas, table.entities, strict=True)
+    ]
+    frame = table.frame
+    plain = frame.filter(pl.col("password_kind") == "plaintext")["password"].drop_nulls()
+    return StorableBatch(storable_frame(frame, pepper), entities, set(plain.to_list()), {})
+
+
+def storable_batch(datas: Sequence[bytes], pepper: bytes) -> StorableBatch:
+    """Scraped bytes of many documents to storable rows, entities and the plaintexts seen.
+
+    When the batch fails as a whole, each document is retried alone, so one document that
+    breaks extraction is reported in ``errors`` and loses nothing of the others.
+    """
+    try:
+        return _storable(datas, pepper)
+    except Exception:
+        if len(datas) == 1:
+            raise
+    parts: list[pl.DataFrame] = []
+    entities: list[DocumentEntities | None] = []
+    plaintexts: set[str] = set()
+    errors: dict[int, str] = {}
+    for i, data in enumerate(datas):
+        try:
+            one = _storable([data], pepper)
+        except Exception as exc:  # reported per document, never dropped silently
+            # The type only: a message may quote the document, and errors reach metadata.
+            errors[i] = f"extraction failed ({type(exc).__name__})"
+            entities.append(None)
+            continue
+        parts.append(one.rows.with_columns(doc=pl.lit(i, _DOC)))
+        entities.append(one.entities[0])
+        plaintexts |= one.plaintexts
+    rows = pl.concat(parts) if parts else storable_frame(_objects_frame([], []), pepper)
+    return StorableBatch(rows, entities, plaintexts, errors)
+
+
+#: A batch holds at most this many documents and bytes: enough to share each columnar step
+#: among hundreds of small documents, small enough to bound a worker's memory.
+BATCH_DOCS = 1024
+BATCH_BYTES = 16 << 20
+
+
+def batched(
+    items: Iterable[T], size: Callable[[T], int], docs: int = BATCH_DOCS, nbytes: int = BATCH_BYTES
+) -> Iterator[list[T]]:
+    """Consecutive batches of ``items`` within ``docs`` items and ``nbytes`` (a bigger item
+    makes a batch of its own)."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        n = size(item)
+        if batch and (len(batch) >= docs or total + n > nbytes):
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += n
+    if batch:
+        yield batch

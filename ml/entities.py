@@ -1,0 +1,436 @@
+"""Breach entities: victims, claimed sizes and data classes of a document.
+
+Victim organisations and domains, record-count claims and data classes named in prose come from a
+blank spaCy English pipeline with Matcher rules (no downloaded model), built once on first use.
+Every rule needs a cue word (a dump word, a hacking verb, a legal suffix, a unit, a data-class
+phrase) or a bracketed domain, and no rule matches across a line break, so spaCy reads only the
+lines that hold a cue (``cue_lines``): the same entities at a fraction of the cost, since most
+of a dump's head is records. Data classes in values (phones, cards, IPs, SSNs) come from regex
+scans that run only where a cheap columnar test (``scanned_classes_many``) finds a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import polars as pl
+
+from breachwatch.domain import DataClass
+
+#: spaCy rules read at most this much prose per document.
+PROSE_CHARS = 200_000
+#: Pattern scans for phones, cards, IPs read at most this much of a document.
+SCAN_CHARS = 256 * 1024
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# --- entities: spaCy Matcher rules over the prose ---------------------------------------------
+
+_DB_WORDS = _words(
+    "database databases db dump dumps leak leaks data breach combolist userbase users customers "
+    "accounts backup sql records emails"
+)
+_VERBS = _words("hacked breached leaked pwned compromised attacked encrypted dumped")
+_SUFFIXES = _words(
+    "inc inc. corp corp. corporation ltd ltd. llc gmbh plc ag sa s.a. co. group bank university "
+    "hospital holdings limited company"
+)
+_UNITS = _words(
+    "records rows users accounts lines entries customers emails credentials combos members "
+    "clients people persons logins mails passwords hashes"
+)
+_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mil": 1e6, "mln": 1e6, "million": 1e6}
+_MULTIPLIERS |= {"millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+_STOP_CAPS = frozenset(
+    _words(
+        "selling sell sale wts wtb fresh new full private premium leaked hacked the a an database "
+        "dump combo combolist mail email emails valid huge big exclusive free download sample data "
+        "hq leak breach usa uk eu sql csv json txt only today price btc xmr contact telegram i we "
+        "our this my all db users customers accounts records dear hello hi update here insert "
+        "into values create table select from where null not primary key of by for with and to "
+        "in on at is are was were got has have had love check see get buy need want"
+    )
+)
+_CAP: dict[str, Any] = {"TEXT": {"REGEX": r"^(?:[A-Z][\w&'\-]+|[a-z]+[A-Z][\w&'\-]*)$"}}
+_SUFFIX: dict[str, Any] = {"LOWER": {"IN": _SUFFIXES}}
+_DOMAIN_TOKEN: dict[str, Any] = {
+    "TEXT": {"REGEX": r"^(?:https?://)?(?:[\w\-]+\.)+[a-zA-Z]{2,24}(?:/\S*)?$"}
+}
+_ORG: list[dict[str, Any]] = [_CAP, {**_CAP, "OP": "{0,3}"}, {**_SUFFIX, "OP": "?"}]
+_BEEN: list[dict[str, Any]] = [
+    {"LOWER": {"IN": ["has", "have", "was", "were", "got", "is"]}},
+    {"LOWER": "been", "OP": "?"},
+]
+_LABELS = ["victim", "company", "target", "organization", "organisation", "site", "website"]
+_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
+    "ORG_TAIL": [
+        [
+            {"LOWER": {"IN": _DB_WORDS}},
+            {"LOWER": {"IN": ["of", "from"]}},
+            {"LOWER": "the", "OP": "?"},
+            *_ORG,
+        ],
+        [{"LOWER": {"IN": _VERBS}}, *_ORG],
+        [{"LOWER": {"IN": _LABELS}}, {"ORTH": ":"}, *_ORG],
+    ],
+    "ORG_HEAD": [
+        [*_ORG, {"LOWER": {"IN": _DB_WORDS}}],
+        [*_ORG, *_BEEN, {"LOWER": {"IN": _VERBS}}],
+        [_CAP, {**_CAP, "OP": "{0,3}"}, _SUFFIX],
+    ],
+    "DOMAIN": [
+        [_CAP, {**_CAP, "OP": "{0,3}"}, {**_SUFFIX, "OP": "?"}, {"ORTH": "("}, _DOMAIN_TOKEN],
+        [_DOMAIN_TOKEN, {"LOWER": {"IN": _DB_WORDS}}],
+        [{"LOWER": {"IN": _DB_WORDS}}, {"LOWER": {"IN": ["of", "from", "for"]}}, _DOMAIN_TOKEN],
+        [_DOMAIN_TOKEN, *_BEEN, {"LOWER": {"IN": _VERBS}}],
+        [{"LOWER": {"IN": _VERBS}}, _DOMAIN_TOKEN],
+        [{"LOWER": {"IN": [*_LABELS, "domain"]}}, {"ORTH": ":"}, _DOMAIN_TOKEN],
+    ],
+    "COUNT": [
+        [
+            {"TEXT": {"REGEX": r"^\d[\d,.]*[kKmMbB]?\+?$"}},
+            {"LOWER": {"IN": list(_MULTIPLIERS)}, "OP": "?"},
+            {"ORTH": "+", "OP": "?"},
+            {"LOWER": {"IN": ["unique", "total", "valid", "fresh", "private", "of"]}, "OP": "?"},
+            {"LOWER": {"IN": _UNITS}},
+        ]
+    ],
+}
+_PHRASES: dict[DataClass, str] = {  # phrases separated by commas
+    DataClass.EMAIL: "emails, email addresses, e-mails, e-mail addresses, mails",
+    DataClass.PASSWORD_PLAINTEXT: "plaintext passwords, plain text passwords, cleartext passwords, "
+    "plain passwords, decrypted passwords, cracked passwords, plaintext",
+    DataClass.PASSWORD_HASH: "hashed passwords, password hashes, hashes, md5 hashes, "
+    "bcrypt hashes, sha1 hashes, salted hashes, hashed",
+    DataClass.NAME: "names, full names, first names, last names, first and last names",
+    DataClass.PHONE: "phone numbers, phones, mobile numbers, telephone numbers, phone",
+    DataClass.ADDRESS: "addresses, home addresses, physical addresses, postal addresses, "
+    "street addresses, billing addresses, shipping addresses",
+    DataClass.DATE_OF_BIRTH: "dob, date of birth, dates of birth, birthdates, birth dates, "
+    "birthdays",
+    DataClass.IP_ADDRESS: "ip addresses, ips, ip address, ip",
+    DataClass.PAYMENT_CARD: "credit cards, credit card numbers, card numbers, cc, ccs, cvv, cvvs, "
+    "payment cards, payment data, debit cards, card data, fullz",
+    DataClass.GOVERNMENT_ID: "ssn, ssns, social security numbers, passport numbers, passports, "
+    "national id, national ids, driver's licenses, driving licences, tax ids, id cards",
+    DataClass.SESSION_TOKEN: "cookies, session cookies, session tokens, auth tokens, "
+    "access tokens, api keys",
+    DataClass.USERNAME: "usernames, user names, logins, nicknames",
+}
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> tuple[Any, Any, Any]:
+    """The blank English pipeline and its matchers, built once on first use."""
+    import spacy
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    nlp: Any = spacy.blank("en")
+    matcher = Matcher(nlp.vocab)
+    for label, patterns in _PATTERNS.items():
+        matcher.add(label, patterns, greedy="LONGEST")
+    phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for data_class, words in _PHRASES.items():
+        phrase_list = [p.strip() for p in words.split(",")]
+        phrases.add(data_class.value, list(nlp.tokenizer.pipe(phrase_list)))
+    return nlp, matcher, phrases
+
+
+def _org_from(span: Any, head: bool) -> str | None:
+    tokens = list(span)
+    if not head:
+        tokens = tokens[::-1]
+    kept = []
+    for tok in tokens:
+        if re.fullmatch(_CAP["TEXT"]["REGEX"], tok.text) or tok.lower_ in _SUFFIXES:
+            kept.append(tok.text)
+        elif kept:
+            break
+    if not head:
+        kept = kept[::-1]
+    while kept and kept[0].lower() in _STOP_CAPS:
+        if kept.pop(0).lower() == "by":
+            return None  # "leaked by ShinyHunters" names the actor, not the victim
+    while kept and (kept[-1].lower() in _STOP_CAPS or kept[-1].lower() in _DB_WORDS):
+        kept.pop()
+    if not kept or all(k.lower() in _SUFFIXES for k in kept) or kept[0].isdigit():
+        return None
+    return " ".join(kept).strip(".,;:")
+
+
+def _count_from(span: Any) -> int | None:
+    number, scale = span[0].text.rstrip("+"), 1.0
+    if number[-1:].lower() in "kmb" and not number[-1].isdigit():
+        scale, number = _MULTIPLIERS[number[-1].lower()], number[:-1]
+    if len(span) > 1 and span[1].lower_ in _MULTIPLIERS:
+        scale = _MULTIPLIERS[span[1].lower_]
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number):
+        number = re.sub(r"[.,]", "", number)
+    try:
+        value = float(number.replace(",", "."))
+    except ValueError:
+        return None
+    return int(value * scale) if 0 < value * scale < 1e11 else None
+
+
+Entities = tuple[list[str], list[str], int | None, set[DataClass]]
+_BRACKETED = r"\(\s*(?:https?://)?[\w\-]+\."  # "Acme Corp (acme.com)" needs no cue word
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """Lower-case tokens one of which every Matcher pattern or phrase needs (bar ``_BRACKETED``).
+
+    Each Matcher pattern needs a token from a word list (or a bracketed domain) and each phrase
+    its first token.
+    """
+    nlp = _pipeline()[0]
+    words = {*_DB_WORDS, *_VERBS, *_SUFFIXES, *_UNITS, *_LABELS, "domain"}
+    for phrase_list in _PHRASES.values():
+        for phrase in phrase_list.split(","):
+            # "id" is one word but two tokens ("i", "d"): the word is the cue in a text.
+            words.add(nlp.tokenizer(phrase.strip())[0].lower_)
+            words.add(phrase.split()[0].lower())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _cue_rx() -> str:
+    """A Rust regex that every line holding a rule match or a data-class phrase matches.
+
+    A token is bounded by what is neither a letter nor a digit: spaCy splits a word from letters
+    or digits around it only by its exceptions and unit suffixes, and none yields a cue word (a
+    test holds that against its tokenizer).
+    """
+    alternatives = "|".join(re.escape(w) for w in sorted(cue_words(), key=len, reverse=True))
+    edge = r"[^\p{L}\p{N}]"
+    return f"(?i)(?:^|{edge})(?:{alternatives})(?:{edge}|$)|{_BRACKETED}"
+
+
+def cue_lines(texts: Sequence[str]) -> list[str]:
+    """The lines of each text (its first ``PROSE_CHARS`` characters) that may hold an entity."""
+    frame = pl.DataFrame({"text": [t[:PROSE_CHARS] for t in texts]}, schema={"text": pl.String})
+    kept = (
+        frame.with_row_index("doc")
+        .select("doc", line=pl.col("text").str.split("\n"))
+        .explode("line")
+        .filter(pl.col("line").str.contains(_cue_rx()))
+        .group_by("doc", maintain_order=True)
+        .agg(pl.col("line").str.join("\n"))
+    )
+    out = [""] * len(texts)
+    for doc, text in kept.iter_rows():
+        out[doc] = text
+    return out
+
+
+def prose_entities_many(texts: Sequence[str]) -> list[Entities]:
+    """``prose_entities`` of many texts; spaCy reads only their cue lines."""
+    return [_entities_of(lines) if lines else ([], [], None, set()) for lines in cue_lines(texts)]
+
+
+def prose_entities(text: str) -> Entities:
+    """Victim organisations, victim domains, the largest record-count claim, data classes named."""
+    return prose_entities_many([text])[0]
+
+
+def _entities_of(text: str) -> Entities:
+    """The Matcher and PhraseMatcher rules over ``text`` (no line of it is dropped)."""
+    from spacy.util import filter_spans
+
+    nlp, matcher, phrases = _pipeline()
+    doc = nlp(text)
+    orgs: dict[str, str] = {}
+    domains: dict[str, None] = {}
+    counts: list[int] = []
+    for match_id, start, end in matcher(doc):
+        label, span = nlp.vocab.strings[match_id], doc[start:end]
+        if label == "COUNT":
+            if (count := _count_from(span)) is not None:
+                counts.append(count)
+        elif label == "DOMAIN":
+            token = next(t for t in span if re.fullmatch(_DOMAIN_TOKEN["TEXT"]["REGEX"], t.text))
+            host = re.sub(r"^https?://", "", token.text.lower()).split("/")[0]
+            domains.setdefault(registrable_domain(host))
+        elif (org := _org_from(span, head=label == "ORG_HEAD")) is not None:
+            orgs.setdefault(normalise_org(org), org)
+    spans = filter_spans([doc[s:e] for _, s, e in phrases(doc)])
+    named = {DataClass(nlp.vocab.strings[m]) for m, s, e in phrases(doc) if doc[s:e] in spans}
+    return list(orgs.values()), list(domains), max(counts, default=None), named
+
+
+# --- victims and data classes -----------------------------------------------------------------
+
+_SECOND_LEVEL = frozenset(_words("co com net org gov edu ac or ne go gob gouv mil nic ltd plc sch"))
+_ORG_SUFFIX = re.compile(
+    r"[\s,]+(?:inc|corp|corporation|ltd|llc|gmbh|plc|ag|s\.?a|co|group|holdings|limited|company)"
+    r"\.?$",
+    re.IGNORECASE,
+)
+FREEMAIL = frozenset(
+    _words(
+        "gmail.com googlemail.com ymail.com rocketmail.com msn.com aol.com icloud.com me.com "
+        "mac.com mail.ru inbox.ru list.ru bk.ru ya.ru rambler.ru web.de t-online.de proton.me "
+        "pm.me qq.com "
+        "163.com 126.com sina.com naver.com daum.net hanmail.net rediffmail.com zoho.com "
+        "tutanota.com fastmail.com mail.com libero.it orange.fr wanadoo.fr free.fr laposte.net "
+        "btinternet.com comcast.net verizon.net att.net sbcglobal.net cox.net charter.net "
+        "earthlink.net juno.com seznam.cz wp.pl o2.pl interia.pl ukr.net abv.bg hey.com"
+    )
+)
+_FREEMAIL_BRANDS = frozenset({"yahoo", "hotmail", "outlook", "live", "yandex", "gmx", "protonmail"})
+_COLUMN_CLASSES: tuple[tuple[str, DataClass], ...] = (
+    (r"e_?mail", DataClass.EMAIL),
+    (r"ip(?:_?addr(?:ess)?)?|(?:last|reg|login|signup)_?ip", DataClass.IP_ADDRESS),
+    (r"(?:first|last|full|middle|sur|real|display)_?name|name|surname", DataClass.NAME),
+    (r".*(?:phone|mobile|msisdn|cell).*|tel", DataClass.PHONE),
+    (r".*(?:street|city|zip|postcode|postal|addr).*|address\d?", DataClass.ADDRESS),
+    (r"dob|.*birth.*|bday", DataClass.DATE_OF_BIRTH),
+    (r"cc|ccnum|card.*|.*card_?(?:no|num|number)|cvv\d?|pan|expiry", DataClass.PAYMENT_CARD),
+    (r"ssn|.*passport.*|national_?id|tax_?id|nin", DataClass.GOVERNMENT_ID),
+    (r".*(?:token|session|cookie|api_?key).*", DataClass.SESSION_TOKEN),
+    (r"user_?name|login|nick(?:name)?|screen_?name", DataClass.USERNAME),
+)
+_PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[ .\-]?\(?\d{1,4}\)?(?:[ .\-]?\d{2,4}){2,4}(?!\w)")
+_IPV4 = re.compile(
+    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])"
+)
+_CARD = re.compile(r"(?<![\d-])(?:\d{4}[ \-]?){3}\d{1,7}(?![\d-])")
+_SSN = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
+_CARD_WORDS = re.compile(r"(?i)\b(?:card|cc|cvv|visa|mastercard|amex|expir)")
+
+
+def registrable_domain(domain: str) -> str:
+    """The registrable part of a host (``shop.acme.co.uk`` -> ``acme.co.uk``), by heuristic.
+
+    Without a public-suffix list we treat ``<label>.<two-letter TLD>`` as a suffix when the
+    label is a usual second level (``co``, ``com``, ``ac``, ``gov``...).
+    """
+    labels = domain.lower().strip(".").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def normalise_org(name: str) -> str:
+    """Grouping key of an organisation name: lower case, no legal suffix or punctuation."""
+    name = _ORG_SUFFIX.sub("", name.strip())
+    return re.sub(r"[^\w]+", " ", name.lower()).strip()
+
+
+def is_freemail(domain: str) -> bool:
+    reg = registrable_domain(domain)
+    return reg in FREEMAIL or reg.split(".")[0] in _FREEMAIL_BRANDS
+
+
+def column_classes(names: set[str] | tuple[str, ...]) -> set[DataClass]:
+    """Data classes that column or key names announce (``phone``, ``dob``, ``last_ip``...)."""
+    out: set[DataClass] = set()
+    for raw in names:
+        name = raw.strip().lower().replace("-", "_").replace(" ", "_")
+        for pattern, data_class in _COLUMN_CLASSES:
+            if re.fullmatch(pattern, name):
+                out.add(data_class)
+                break
+    return out
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+# Necessary conditions of the phone and card scans, for Rust regex (no look-around), with the
+# fewest matches a scan needs: every phone match starts with its own "+digit", so a sample with
+# fewer cannot reach the threshold and is not scanned.
+_PREFILTERS = {
+    "phone": (r"\+\d", 3),
+    "card": (r"\d{4}[ \-]?\d{4}[ \-]?\d{4}[ \-]?\d", 1),
+}
+# The IPv4 and SSN scans counted exactly in Rust: their look-arounds make each match a whole
+# maximal run of digits and dots (digits and hyphens), so the count is that of such runs that
+# the pattern matches in full.
+_RUNS = {
+    "ip": (r"[\d.]+", r"^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$"),
+    "ssn": (r"[\d\-]+", r"^\d{3}-\d{2}-\d{4}$"),
+}
+
+
+def scanned_classes_many(texts: Sequence[str]) -> list[set[DataClass]]:
+    """``scanned_classes`` of many texts: IPs and SSNs counted in one columnar pass, phones and
+    cards scanned only where a columnar test finds a candidate."""
+    frame = pl.DataFrame({"s": [t[:SCAN_CHARS] for t in texts]}, schema={"s": pl.String})
+    flags = frame.select(
+        **{
+            name: pl.col("s").str.count_matches(rx) >= least
+            for name, (rx, least) in _PREFILTERS.items()
+        },
+        **{
+            name: pl.col("s")
+            .str.extract_all(run)
+            .list.eval(pl.element().str.contains(full))
+            .list.sum()
+            .fill_null(0)
+            >= 3
+            for name, (run, full) in _RUNS.items()
+        },
+    )
+    out = []
+    for text, row in zip(texts, flags.iter_rows(named=True), strict=True):
+        found = _scan(text[:SCAN_CHARS], row["phone"], row["card"])
+        found |= {DataClass.IP_ADDRESS} if row["ip"] else set()
+        found |= {DataClass.GOVERNMENT_ID} if row["ssn"] else set()
+        out.append(found)
+    return out
+
+
+def scanned_classes(text: str) -> set[DataClass]:
+    """Data classes visible in the values themselves: phones, IPv4s, payment cards, SSNs.
+
+    Each needs a few hits (a seller's contact number or a server IP is not a leaked column);
+    cards need the Luhn check and a card brand prefix, and two hits or a card word nearby.
+    """
+    return scanned_classes_many([text])[0]
+
+
+def _scan(sample: str, phone: bool, card: bool) -> set[DataClass]:
+    out: set[DataClass] = set()
+    if phone and len(_PHONE.findall(sample)) >= 3:
+        out.add(DataClass.PHONE)
+    cards = {
+        d
+        for d in (re.sub(r"\D", "", c) for c in (_CARD.findall(sample) if card else []))
+        if 13 <= len(d) <= 19 and re.match(r"4|5[1-5]|2[2-7]|3[47]|6(?:011|5)|35", d) and _luhn(d)
+    }
+    if len(cards) >= 2 or (cards and _CARD_WORDS.search(sample)):
+        out.add(DataClass.PAYMENT_CARD)
+    return out
+
+
+def dominant_domain(domain_counts: dict[str, int]) -> str | None:
+    """The company domain most of a leak's addresses share, if one clearly dominates.
+
+    An employee or customer list of acme.com is mostly ``@acme.com``; freemail providers never
+    count (a combolist is mostly gmail.com, and Google was not breached).
+    """
+    total = sum(domain_counts.values())
+    counts: dict[str, int] = {}
+    for domain, n in domain_counts.items():
+        if not is_freemail(domain):
+            reg = registrable_domain(domain)
+            counts[reg] = counts.get(reg, 0) + n
+    if not counts:
+        return None
+    best = max(sorted(counts), key=lambda d: counts[d])
+    share = counts[best] / total
+    ok = (counts[best] >= 3 and share >= 0.3) or (counts[best] >= 2 and share >= 0.5)
+    return best if ok else None
