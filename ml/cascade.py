@@ -5,13 +5,14 @@ P ≥ ``high``); the transformer stage decides the uncertain band between. The b
 validation families (``choose_band``) and stored with the version (``ml.cascade_training``).
 
 ``load_classifier`` reads the *promoted* version (``<models_dir>/cascade/CURRENT.json``, written
-only when the ``breach_classifier`` asset's check passes). Without one it does not train a
-transformer on the spot (minutes of CPU inside a pipeline run): it logs that and serves the
-linear stage alone, training that one on first use as before (seconds).
+only when the ``breach_classifier`` asset's check passes), else the version committed under
+``ml/artefacts/`` (``BUNDLED``). Only if neither loads does it serve the linear stage alone
+(trained on first use, seconds), and it says so.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -49,54 +50,54 @@ class Band:
         return (proba > self.low) & (proba < self.high)
 
 
+ROUTE_COST = 1 / 40
+"""What routing one document to the transformer costs, in linear errors: widening the band is
+worth it while at least one in 40 of the newly routed documents is a linear error."""
+
+
 def choose_band(
     labels: Sequence[bool] | np.ndarray,
     proba: np.ndarray,
     threshold: float,
-    max_errors_outside: int,
-    max_share: float = 0.3,
-    min_share: float = 0.0,
+    max_share: float = 0.15,
+    route_cost: float = ROUTE_COST,
     n_candidates: int = 100,
 ) -> Band:
-    """The narrowest band around ``threshold`` that leaves at most ``max_errors_outside`` linear
-    errors outside it (where the linear stage decides alone), routing at least ``min_share`` and
-    at most ``max_share`` of documents; when no band within that share is good enough, the one
-    with the fewest errors outside. Candidate bounds are quantiles of the scores on each side of
-    the threshold.
+    """The band around ``threshold`` minimising (linear errors left outside it) + ``route_cost``
+    × (documents routed), routing at most ``max_share``; the narrowest among equals.
 
-    ``min_share`` exists because validation families can be easy for the linear stage (no band
-    needed there) while unseen families are not: a floor keeps the least confident documents
-    going to the transformer anyway."""
+    Meant for *out-of-family* scores (``ml.cascade_training.out_of_family_scores``): they show
+    how the linear stage scores formats it has not seen, which is what the band must catch.
+    Candidate bounds are quantiles of the scores on each side of the threshold."""
     y = np.asarray(labels, dtype=bool)
     p = np.asarray(proba, dtype=np.float64)
+    if len(p) == 0:
+        return Band(threshold, threshold)
     wrong = (p >= threshold) != y
     below, above = p[p < threshold], p[p >= threshold]
     q = np.linspace(0.0, 1.0, n_candidates + 1)
-    lows = np.unique(np.append(np.quantile(below, q) if len(below) else [], threshold))
-    highs = np.unique(np.append(np.quantile(above, q) if len(above) else [], threshold))
-    highs = np.append(highs, np.nextafter(1.0, 2.0))  # a bound above every score: all routed
-    lows = np.append(lows, -1.0)
-    best: tuple[int, int, float, float, float] | None = None
+    # A bound just past each quantile, so that the document at the quantile is inside.
+    lows = np.unique(
+        np.append(np.nextafter(np.quantile(below, q), -2.0) if len(below) else [], threshold)
+    )
+    highs = np.unique(
+        np.append(np.nextafter(np.quantile(above, q), 2.0) if len(above) else [], threshold)
+    )
+    best: tuple[float, float, float, float] | None = None
     for low in lows:
+        inside_low = p > low
         for high in highs:
-            routed = (p > low) & (p < high)
-            share = float(routed.mean()) if len(p) else 0.0
-            if share > max_share:
+            routed = inside_low & (p < high)
+            n_routed = int(routed.sum())
+            if n_routed > max_share * len(p):
                 continue
-            errors = int((wrong & ~routed).sum())
-            short = share < min_share  # below the floor: worse, the closer to it the better
-            key = (
-                max(errors, max_errors_outside),
-                int(short),
-                -share if short else share,
-                float(low),
-                float(high),
-            )
-            if best is None or key[:3] < best[:3]:
+            cost = int((wrong & ~routed).sum()) + route_cost * n_routed
+            key = (cost, float(n_routed), float(low), float(high))
+            if best is None or key[:2] < best[:2]:
                 best = key
     if best is None:
         return Band(threshold, threshold)
-    return Band(best[3], best[4])
+    return Band(best[2], best[3])
 
 
 class Cascade:
@@ -140,38 +141,58 @@ class Cascade:
         return out
 
 
+BUNDLED = Path(__file__).parent / "artefacts"
+"""A trained cascade committed with the code (``CURRENT.json`` and the two artefacts it names),
+so that the pipeline and ``breachwatch classify`` work before anything has been trained."""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def load_current(directory: Path) -> Cascade:
-    """The promoted cascade recorded in ``directory/CURRENT.json``; raises ``ArtefactError``."""
+    """The cascade recorded in ``directory/CURRENT.json``; raises ``ArtefactError``."""
     from ml.transformer import TransformerArtefactError, TransformerStage
 
     try:
         manifest = json.loads((directory / CURRENT).read_text())
-        linear = LinearStage.load(directory / manifest["linear_artifact"])
-        transformer = TransformerStage.load(directory / manifest["transformer_artifact"])
+        linear_path = directory / manifest["linear_artifact"]
+        transformer_path = directory / manifest["transformer_artifact"]
+        for path, key in ((linear_path, "linear_sha256"), (transformer_path, "artifact_sha256")):
+            if key in manifest and _sha256(path) != manifest[key]:
+                raise ValueError(f"{path.name} does not match the manifest's SHA-256")
+        linear = LinearStage.load(linear_path)
+        transformer = TransformerStage.load(transformer_path)
         band = Band(float(manifest["band"]["low"]), float(manifest["band"]["high"]))
     except (OSError, ValueError, KeyError, TypeError, TransformerArtefactError) as exc:
-        raise ArtefactError(f"no usable promoted cascade under {directory}: {exc}") from exc
+        raise ArtefactError(f"no usable cascade under {directory}: {exc}") from exc
     return Cascade(linear, transformer, band, manifest["version"])
 
 
 def load_classifier(
-    models_dir: Path, log: Callable[[str], None] | None = None, seed: int = DEFAULT_SEED
+    models_dir: Path,
+    log: Callable[[str], None] | None = None,
+    seed: int = DEFAULT_SEED,
+    bundled: Path | None = BUNDLED,
 ) -> Cascade:
-    """The promoted cascade under ``models_dir``, else the linear stage alone (trained on first
-    use); says which in ``log``."""
-    cascade_dir = models_dir / "cascade"
-    if (cascade_dir / CURRENT).exists():
+    """The cascade promoted under ``models_dir``, else the ``bundled`` one, else the linear
+    stage alone (trained on first use); says which in ``log``."""
+    say = log or (lambda _: None)
+    for directory, what in ((models_dir / "cascade", "promoted"), (bundled, "bundled")):
+        if directory is None or not (directory / CURRENT).exists():
+            continue
         try:
-            return load_current(cascade_dir)
+            cascade = load_current(directory)
         except ArtefactError as exc:
-            if log:
-                log(f"{exc}; falling back to the linear stage alone")
-    elif log:
-        log(
-            f"no promoted cascade under {cascade_dir} (materialise breach_classifier): "
-            "classifying with the linear stage alone"
-        )
+            say(f"{exc}; not using the {what} cascade")
+            continue
+        say(f"classifying with the {what} cascade {cascade.version} ({directory})")
+        return cascade
+    say(
+        f"no usable cascade under {models_dir / 'cascade'} (materialise breach_classifier) "
+        "nor bundled: classifying with the linear stage alone"
+    )
     out_dir = models_dir / "linear"
-    if log and not any(out_dir.glob("*")):
-        log(f"no classifier under {out_dir}: training the linear stage on the generated corpus")
+    if not any(out_dir.glob("*")):
+        say(f"no classifier under {out_dir}: training the linear stage on the generated corpus")
     return Cascade(load_or_train(out_dir, seed=seed, n_docs=DEFAULT_TRAINING_DOCS))

@@ -37,7 +37,7 @@ NGRAM_CHARS = 2_048
 """Characters of each document hashed into n-grams."""
 N_HASH_FEATURES = 2**18
 NGRAM_RANGE = (2, 5)
-FEATURES_VERSION = "1"
+FEATURES_VERSION = "2"
 """Bump when a feature's definition changes: artefacts trained on the old ones then refuse to
 load (their weights would be applied to different numbers) and ``load_or_train`` retrains."""
 _DENSITY_CAP = 8.0
@@ -48,8 +48,13 @@ _EMAIL_HOST = r"@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*\.[A-Za-z]{2,24}"
 
 _LINE_SHARES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
+        # e-mail, delimiter, a secret-like token, then the line's end or more fields (a spreadsheet
+        # export: ``mail;password;name;phone``).
         "combo_line_share",
-        re.compile(rf"\n[ \t]*{_EMAIL_LOCAL}{_EMAIL_HOST}[ \t]*[:;|\t,]\S++{_EOL}"),
+        re.compile(
+            rf"\n[ \t]*{_EMAIL_LOCAL}{_EMAIL_HOST}[ \t]*[:;|\t,][^\s:;|,]{{3,128}}+"
+            rf"(?:[:;|\t,]|{_EOL})"
+        ),
     ),
     ("userpass_line_share", re.compile(rf"\n[ \t]*[\w.\-]{{3,32}}+[:;|][^\s:;|]{{4,64}}+{_EOL}")),
     (
@@ -129,7 +134,9 @@ _LOG_LEVELS = ("info", "debug", "warn", "error", "trace", "fatal")
 
 _CSV_EMAIL_COLUMN = re.compile(r"(?:^|[,;\t|\s\"'])(?:e-?mail|mail|login|user_?name|user)\b", re.I)
 _CSV_SECRET_COLUMN = re.compile(
-    r"(?:^|[,;\t|\s\"'])(?:pass(?:word)?|pwd|passwd|hash|password_hash|pass_hash|salt)\b", re.I
+    r"(?:^|[,;\t|\s\"'])(?:pass(?:word)?|pwd|passwd|hash|password_hash|pass_hash|salt|"
+    r"passwort|kennwort|contrase(?:ñ|n)a|senha|mot_de_passe|parol[ea]?|пароль)\b",
+    re.I,
 )
 
 _PER_DOCUMENT = (

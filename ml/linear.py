@@ -196,9 +196,11 @@ class LinearStage:
         labels: Sequence[bool],
         seed: int,
         validation: tuple[Sequence[str], Sequence[bool]] | None = None,
+        candidates: Sequence[dict[str, Any]] = CANDIDATES,
     ) -> LinearStage:
         """Train on ``texts``. With ``validation`` (held-out families), keep the candidate with
-        the lowest validation log loss and the decision threshold with the best validation F1."""
+        the lowest validation log loss and the decision threshold with the best validation F1;
+        without, the first of ``candidates`` at threshold 0.5."""
         y = np.asarray(labels, dtype=bool)
         if len(texts) != len(y) or len(set(y.tolist())) < 2:
             raise ValueError("fit needs as many labels as texts, and both labels present")
@@ -207,13 +209,13 @@ class LinearStage:
         scaffold = _Weights(np.zeros(0), 0.0, layout.mean(axis=0), np.where(std > 1e-9, std, 1.0))
         x = self._design(grams, layout, scaffold)
         if validation is None:
-            model, threshold, scores = _estimator(CANDIDATES[0], seed).fit(x, y), 0.5, []
-            chosen = CANDIDATES[0]
+            model, threshold, scores = _estimator(candidates[0], seed).fit(x, y), 0.5, []
+            chosen = candidates[0]
         else:
             x_val = self._design(*self._parts(validation[0]), scaffold)
             y_val = np.asarray(validation[1], dtype=bool)
             fitted = []
-            for candidate in CANDIDATES:
+            for candidate in candidates:
                 fitted_model = _estimator(candidate, seed).fit(x, y)
                 proba = fitted_model.predict_proba(x_val)[:, 1]
                 loss = float(log_loss(y_val, proba, labels=[False, True]))
@@ -277,6 +279,10 @@ class LinearStage:
     def threshold(self) -> float:
         """The decision threshold chosen on validation data (0.5 when trained without)."""
         return float(self.weights.params.get("threshold", 0.5))
+
+    def set_threshold(self, threshold: float, chosen_on: str) -> None:
+        """Replace the decision threshold (part of the parameters, so of the version)."""
+        self.weights.params.update(threshold=float(threshold), threshold_chosen_on=chosen_on)
 
     def evaluate(
         self, texts: Sequence[str], labels: Sequence[bool], threshold: float | None = None

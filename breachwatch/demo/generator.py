@@ -19,9 +19,7 @@ from functools import lru_cache
 from breachwatch.credentials import InvalidEmail, canonical_email
 from breachwatch.demo.benign_code import BenignContext
 from breachwatch.demo.catalogue import (
-    BENIGN_FAMILIES,
     BENIGN_RENDERERS,
-    BREACH_FAMILIES,
     BREACH_RENDERERS,
     MAX_LINES,
     MIXES,
@@ -29,6 +27,7 @@ from breachwatch.demo.catalogue import (
     record_count,
     size_for,
 )
+from breachwatch.demo.corpus_families import CORPUS_BENIGN_RENDERERS, CORPUS_BREACH_RENDERERS
 from breachwatch.demo.identities import build_world
 from breachwatch.demo.keys import CHANNELS, encode_key
 from breachwatch.demo.passwords import canary_passwords
@@ -249,10 +248,17 @@ def document_at(seed: int, day: date, channel: str, index: int) -> GeneratedDocu
     return render_document(seed, day, channel, plans[index])
 
 
-def generate_corpus(n: int, seed: int) -> list[LabelledDocument]:
-    """``n`` labelled documents, half breach, families equally represented, order shuffled."""
+def generate_corpus(n: int, seed: int, extra_families: bool = False) -> list[LabelledDocument]:
+    """``n`` labelled documents, families equally represented, order shuffled (half breach
+    with the feed's families; 11 of 24 families with the extra ones).
+
+    ``extra_families`` adds the corpus-only families of ``breachwatch.demo.corpus_families``
+    (what the classifier trains on: each concept in more than one layout); without it, the
+    feed's families only (what ``documents_for_day`` publishes)."""
     world = build_world(seed)
-    families = [(f, True) for f in BREACH_FAMILIES] + [(f, False) for f in BENIGN_FAMILIES]
+    breach = {**BREACH_RENDERERS, **(CORPUS_BREACH_RENDERERS if extra_families else {})}
+    benign = {**BENIGN_RENDERERS, **(CORPUS_BENIGN_RENDERERS if extra_families else {})}
+    families = [(f, True) for f in breach] + [(f, False) for f in benign]
     base = datetime(2024, 1, 1, tzinfo=UTC)
     out = []
     for i in range(n):
@@ -264,9 +270,9 @@ def generate_corpus(n: int, seed: int) -> list[LabelledDocument]:
             victim = rng.choice(world.companies)
             records = make_records(rng, world, victim, record_count(family, lines, 1), when)
             ctx = BreachContext(rng, world, victim, records, lines, when)
-            rendered = BREACH_RENDERERS[family](ctx)
+            rendered = breach[family](ctx)
         else:
-            rendered = BENIGN_RENDERERS[family](BenignContext(rng, world, lines, when))
+            rendered = benign[family](BenignContext(rng, world, lines, when))
         out.append(
             LabelledDocument(
                 rendered.text, is_breach, family, rendered.fmt, rendered.template, rendered.title

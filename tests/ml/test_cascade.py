@@ -17,7 +17,7 @@ def test_the_band_covers_the_linear_errors_and_not_much_more() -> None:
     p = np.where(y, rng.uniform(0.7, 1.0, 1000), rng.uniform(0.0, 0.3, 1000))
     p[:10] = rng.uniform(0.5, 0.6, 10)  # benign docs the linear stage calls breach
     p[500:505] = rng.uniform(0.35, 0.45, 5)  # breaches it misses
-    band = choose_band(y, p, threshold=0.5, max_errors_outside=1, max_share=0.3)
+    band = choose_band(y, p, threshold=0.5, max_share=0.3)
     routed = band.routes(p)
     wrong = (p >= 0.5) != y
     assert int((wrong & ~routed).sum()) <= 1
@@ -28,7 +28,7 @@ def test_the_band_respects_the_share_cap_even_when_errors_are_everywhere() -> No
     rng = np.random.default_rng(1)
     y = rng.uniform(0, 1, 1000) < 0.5
     p = rng.uniform(0, 1, 1000)  # a useless first stage
-    band = choose_band(y, p, threshold=0.5, max_errors_outside=1, max_share=0.2)
+    band = choose_band(y, p, threshold=0.5, max_share=0.2)
     assert band.routes(p).mean() <= 0.2
 
 
@@ -66,28 +66,44 @@ def test_the_cascade_sends_only_the_uncertain_band_to_the_transformer() -> None:
 
 
 @pytest.mark.slow
-def test_without_a_promoted_cascade_the_linear_stage_serves_alone_and_says_so(
+def test_without_a_promoted_or_bundled_cascade_the_linear_stage_serves_alone_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import ml.cascade
 
     monkeypatch.setattr(ml.cascade, "DEFAULT_TRAINING_DOCS", 400)
     said: list[str] = []
-    cascade = load_classifier(tmp_path, log=said.append, seed=1)
+    cascade = load_classifier(tmp_path, log=said.append, seed=1, bundled=None)
     assert cascade.transformer is None and cascade.version.startswith("linear-")
     assert any("linear stage alone" in m for m in said)
     (tmp_path / "cascade").mkdir()
     (tmp_path / "cascade" / "CURRENT.json").write_text("{not json")
     said.clear()
-    assert load_classifier(tmp_path, log=said.append, seed=1).transformer is None
-    assert any("falling back" in m for m in said)
+    assert load_classifier(tmp_path, log=said.append, seed=1, bundled=None).transformer is None
+    assert any("not using the promoted cascade" in m for m in said)
 
 
-def test_a_floor_still_routes_the_least_confident_documents_when_validation_is_easy() -> None:
-    rng = np.random.default_rng(2)
-    y = np.array([False] * 500 + [True] * 500)
-    p = np.where(y, rng.uniform(0.6, 1.0, 1000), rng.uniform(0.0, 0.4, 1000))  # no errors
-    assert choose_band(y, p, 0.5, max_errors_outside=1).routes(p).mean() == 0.0
-    band = choose_band(y, p, 0.5, max_errors_outside=1, max_share=0.15, min_share=0.05)
-    assert 0.05 <= band.routes(p).mean() <= 0.08
-    assert band.low <= 0.5 <= band.high
+def test_a_band_is_not_widened_for_errors_too_rare_to_pay_for_the_routing() -> None:
+    y = np.array([False] * 1000 + [True] * 1000)
+    p = np.concatenate([np.linspace(0.0, 0.45, 1000), np.linspace(0.55, 1.0, 1000)])
+    p[::100] = 1 - p[::100]  # 20 confident errors spread over the whole range
+    band = choose_band(y, p, 0.5, max_share=0.5, route_cost=1 / 40)
+    assert band.routes(p).mean() < 0.02  # catching them would route half the documents
+    generous = choose_band(y, p, 0.5, max_share=0.5, route_cost=1 / 1000)
+    assert generous.routes(p).mean() > 0.2
+
+
+def test_family_folds_keep_families_whole_and_leave_both_labels_to_train_on() -> None:
+    from ml.cascade_training import family_folds
+
+    families = [f"b{i}" for i in range(7)] * 3 + [f"n{i}" for i in range(6)] * 3
+    labels = [f.startswith("b") for f in families]
+    folds = family_folds(families, labels, k=5, seed=4)
+    assert folds == family_folds(families, labels, k=5, seed=4)
+    fold_of: dict[str, set[int]] = {}
+    for family, fold in zip(families, folds, strict=True):
+        fold_of.setdefault(family, set()).add(fold)
+    assert all(len(f) == 1 for f in fold_of.values())
+    for fold in range(5):
+        rest = {y for y, f in zip(labels, folds, strict=True) if f != fold}
+        assert rest == {True, False}

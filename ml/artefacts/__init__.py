@@ -1,0 +1,1 @@
+"""The committed, promoted cascade (linear stage + transformer delta); see docs/ml.md."""
