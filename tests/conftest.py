@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ci_policy import missing_requirement
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -19,11 +20,7 @@ POSTGRES_URL = os.environ.get(
 
 
 def service_unavailable(what: str, exc: Exception) -> None:
-    """Fail under CI (a service there must run), skip on a developer machine without it."""
-    message = f"{what} is not reachable: {exc}"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    missing_requirement(f"{what} is not reachable: {exc}")
 
 
 @pytest.fixture

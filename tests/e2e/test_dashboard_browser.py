@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from ci_policy import missing_requirement
 from pydantic import SecretStr
 
 from alert_api.auth import auth_keys, issue_token
@@ -117,10 +118,7 @@ class World:
 @pytest.fixture
 def chromium() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        message = "chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_requirement("chromium is not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
