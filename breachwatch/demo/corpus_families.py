@@ -65,6 +65,10 @@ def _rendered(
     )
 
 
+def _benign(lines: list[str], fmt: str, variant: str, title: str, emails: list[str]) -> Rendered:
+    return Rendered("\n".join(lines) + "\n", fmt, f"{fmt}/{variant}", title, emails)
+
+
 def render_xml_export(ctx: BreachContext) -> Rendered:
     rng, recs = ctx.rng, ctx.records
     kind = rng.choice(_KINDS)
@@ -197,9 +201,7 @@ def render_audit_export(ctx: BenignContext) -> Rendered:
                 f"publickey for {p.username} from {ip} port {rng.randint(1024, 65535)} ssh2"
             )
     emails = [p.email for p in people] if variant != "sshd" else []
-    return Rendered(
-        "\n".join(out) + "\n", "audit_export", f"audit_export/{variant}", "audit", emails
-    )
+    return _benign(out, "audit_export", variant, "audit", emails)
 
 
 def _audit_json(ctx: BenignContext, people: list[Identity], variant: str) -> Rendered:
@@ -216,13 +218,7 @@ def _audit_json(ctx: BenignContext, people: list[Identity], variant: str) -> Ren
             }
         )
     lines = _json_rows(rng, rows, variant == "json")
-    return Rendered(
-        "\n".join(lines) + "\n",
-        "audit_export",
-        f"audit_export/{variant}",
-        "audit",
-        [p.email for p in people],
-    )
+    return _benign(lines, "audit_export", variant, "audit", [p.email for p in people])
 
 
 def render_api_docs(ctx: BenignContext) -> Rendered:
@@ -270,7 +266,7 @@ def render_api_docs(ctx: BenignContext) -> Rendered:
             "        password: {type: string, minLength: 8}",
             *(f"# {s}" for s in prose),
         ]
-    return Rendered("\n".join(lines) + "\n", "api_docs", f"api_docs/{variant}", "docs", [example])
+    return _benign(lines, "api_docs", variant, "docs", [example])
 
 
 def render_contact_directory(ctx: BenignContext) -> Rendered:
@@ -292,13 +288,7 @@ def render_contact_directory(ctx: BenignContext) -> Rendered:
         for p in people:
             lines += ["BEGIN:VCARD", "VERSION:3.0", f"FN:{p.name}", f"EMAIL:{p.email}"]
             lines += [f"TEL:{p.phone}", f"TITLE:{rng.choice(_ROLES)}", "END:VCARD"]
-    return Rendered(
-        "\n".join(lines) + "\n",
-        "contact_directory",
-        f"contact_directory/{variant}",
-        "contacts",
-        [p.email for p in people],
-    )
+    return _benign(lines, "contact_directory", variant, "contacts", [p.email for p in people])
 
 
 CORPUS_BREACH_RENDERERS: Final[dict[str, Callable[[BreachContext], Rendered]]] = {
