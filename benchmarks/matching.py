@@ -67,7 +67,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, duck.connect(Path(tmp) / "w.duckdb") as con:
         t0 = time.perf_counter()
         build(con, args.leaked, args.monitored, args.variants)
-        variants = con.execute("select * from bench_variants").to_arrow_table()
+        variants = con.sql("select * from bench_variants").to_arrow_table()
         print(
             f"built {args.leaked:,} leaked rows and {variants.num_rows:,} monitored keys "
             f"in {time.perf_counter() - t0:.1f} s"
