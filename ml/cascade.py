@@ -1,8 +1,11 @@
 """The classifier cascade as the pipeline sees it: texts in, P(breach) with its stage out.
 
 The linear stage scores every document and settles the confident ones (P ≤ ``low`` or
-P ≥ ``high``); the transformer stage decides the uncertain band between. The band is chosen on
-validation families (``choose_band``) and stored with the version (``ml.cascade_training``).
+P ≥ ``high``); the transformer stage decides the uncertain band between, and every document on
+which the second opinion (``ml.layout_trees``: trees over the layout features) disagrees with
+the linear decision — a confident linear error on an unseen layout falls there, not in the band.
+The band is chosen on out-of-family scores (``choose_band``) and stored with the version
+(``ml.cascade_training``).
 
 ``load_classifier`` reads the *promoted* version (``<models_dir>/cascade/CURRENT.json``, written
 only when the ``breach_classifier`` asset's check passes), else the version committed under
@@ -20,10 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import expit
 
 from ml.linear import ArtefactError, LinearStage, load_or_train
 
 if TYPE_CHECKING:
+    from ml.layout_trees import LayoutTrees
     from ml.transformer import TransformerStage
 
 DEFAULT_SEED = 7
@@ -107,10 +112,12 @@ class Cascade:
         transformer: TransformerStage | None = None,
         band: Band | None = None,
         version: str | None = None,
+        second_opinion: LayoutTrees | None = None,
     ) -> None:
         self.linear = linear
         self.transformer = transformer
         self.band = band if transformer is not None else None
+        self.second_opinion = second_opinion if transformer is not None else None
         self._version = version
 
     @property
@@ -123,16 +130,28 @@ class Cascade:
                 self._version = f"cascade-{self.linear.version}-{self.transformer.version}"
         return self._version
 
+    def routes(self, probs: np.ndarray, layout: np.ndarray) -> np.ndarray:
+        """Which documents go to the transformer: linear P(breach) inside the band, or a
+        second opinion that disagrees with the linear decision."""
+        if self.transformer is None or self.band is None:
+            return np.zeros(len(probs), dtype=bool)
+        routed = self.band.routes(probs)
+        if self.second_opinion is not None:
+            linear_says = probs >= self.linear.threshold
+            routed |= linear_says != (self.second_opinion.predict_proba_features(layout) >= 0.5)
+        return routed
+
     def classify(self, texts: list[str]) -> list[Classification]:
         if not texts:
             return []
-        probs = self.linear.predict_proba(texts)
+        logits, layout = self.linear.decision_and_layout(texts)
+        probs = np.asarray(expit(logits), dtype=np.float64)
         # The decision threshold was chosen on held-out families when the stage was trained.
         cut, version = self.linear.threshold, self.version
         out = [Classification(float(p), bool(p >= cut), "linear", version) for p in probs]
-        if self.transformer is None or self.band is None:
+        if self.transformer is None:
             return out
-        routed = np.flatnonzero(self.band.routes(probs))
+        routed = np.flatnonzero(self.routes(probs, layout))
         if len(routed):
             deep = self.transformer.predict_proba([texts[i] for i in routed])
             t_cut = self.transformer.threshold
@@ -152,6 +171,7 @@ def _sha256(path: Path) -> str:
 
 def load_current(directory: Path) -> Cascade:
     """The cascade recorded in ``directory/CURRENT.json``; raises ``ArtefactError``."""
+    from ml.layout_trees import LayoutTrees, LayoutTreesError
     from ml.transformer import TransformerArtefactError, TransformerStage
 
     try:
@@ -164,9 +184,22 @@ def load_current(directory: Path) -> Cascade:
         linear = LinearStage.load(linear_path)
         transformer = TransformerStage.load(transformer_path)
         band = Band(float(manifest["band"]["low"]), float(manifest["band"]["high"]))
-    except (OSError, ValueError, KeyError, TypeError, TransformerArtefactError) as exc:
+        trees = None
+        if "trees_artifact" in manifest:  # versions before the second opinion have none
+            trees_path = directory / manifest["trees_artifact"]
+            if _sha256(trees_path) != manifest["trees_sha256"]:
+                raise ValueError(f"{trees_path.name} does not match the manifest's SHA-256")
+            trees = LayoutTrees.load(trees_path)
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        TransformerArtefactError,
+        LayoutTreesError,
+    ) as exc:
         raise ArtefactError(f"no usable cascade under {directory}: {exc}") from exc
-    return Cascade(linear, transformer, band, manifest["version"])
+    return Cascade(linear, transformer, band, manifest["version"], trees)
 
 
 def load_classifier(

@@ -31,6 +31,8 @@ import numpy as np
 from ml.calibration import expected_calibration_error
 from ml.cascade import CURRENT, Cascade, choose_band
 from ml.corpus import corpus_hash, split_by_family
+from ml.features import structural_features
+from ml.layout_trees import LayoutTrees
 from ml.linear import LinearStage, best_f1_threshold, compute_metrics
 from ml.transformer import TransformerConfig, TransformerStage
 
@@ -112,6 +114,28 @@ def out_of_family_scores(
     return out
 
 
+def out_of_family_second_opinion(
+    layout: np.ndarray,
+    labels: Sequence[bool],
+    families: Sequence[str],
+    seed: int,
+    structure_chars: int,
+    k: int = CV_FOLDS,
+) -> np.ndarray:
+    """The second opinion's P(breach) of every document from trees trained without its
+    family (the same folds as ``out_of_family_scores``)."""
+    folds = np.asarray(family_folds(families, labels, k, seed))
+    y = np.asarray(labels, dtype=bool)
+    out = np.full(len(y), np.nan)
+    for fold in range(k):
+        held = folds == fold
+        if not held.any() or len(set(y[~held].tolist())) < 2:
+            continue
+        trees = LayoutTrees.fit_features(layout[~held], y[~held].tolist(), seed, structure_chars)
+        out[held] = trees.predict_proba_features(layout[held])
+    return out
+
+
 def train_cascade(
     seed: int,
     n_docs: int,
@@ -145,11 +169,20 @@ def train_cascade(
     linear.set_threshold(best_f1_threshold(oof_y, oof[scored]), "out-of-family scores")
     band = choose_band(oof_y, oof[scored], linear.threshold, MAX_SHARE)
     linear_path = linear.save(out_dir)
+    seen_layout = structural_features([d.text for d in seen], linear.structure_chars)
+    trees = LayoutTrees.fit_features(seen_layout, seen_y, seed, linear.structure_chars)
+    trees_path = trees.save(out_dir)
+    oof_second = out_of_family_second_opinion(
+        seen_layout, seen_y, [d.family for d in seen], seed, linear.structure_chars
+    )[scored]
+    oof_routed = band.routes(oof[scored]) | (
+        (oof[scored] >= linear.threshold) != (oof_second >= 0.5)
+    )
     linear_seconds = time.perf_counter() - started
     say(
         f"linear stage {linear.version}: threshold {linear.threshold:.4g}, band "
         f"({band.low:.4g}, {band.high:.4g}) routes {band.routes(oof[scored]).mean():.1%} "
-        "of out-of-family scores"
+        f"of out-of-family scores, band or second opinion {oof_routed.mean():.1%}"
     )
 
     picked = sorted(
@@ -163,7 +196,7 @@ def train_cascade(
     transformer_seconds = time.perf_counter() - t0
     transformer_path = transformer.save(out_dir)
 
-    cascade = Cascade(linear, transformer, band)
+    cascade = Cascade(linear, transformer, band, second_opinion=trees)
 
     t0 = time.perf_counter()
     p_linear = linear.predict_proba(test_t)
@@ -194,6 +227,7 @@ def train_cascade(
         "split_note": split.note,
         "linear_artifact": linear_path.name,
         "transformer_artifact": transformer_path.name,
+        "trees_artifact": trees_path.name,
         "band": {"low": band.low, "high": band.high},
         "metrics": {
             "linear": _stage_metrics(test_y, p_linear, linear.threshold, linear_eval),
@@ -201,7 +235,11 @@ def train_cascade(
                 test_y, p_transformer, transformer.threshold, transformer_eval
             ),
             "cascade": cascade_metrics,
-            "out_of_family_share_to_transformer": float(band.routes(oof[scored]).mean()),
+            "out_of_family_share_to_transformer": float(oof_routed.mean()),
+            "out_of_family_share_in_band": float(band.routes(oof[scored]).mean()),
+            "out_of_family_linear_errors_left": int(
+                (((oof[scored] >= linear.threshold) != oof_y) & ~oof_routed).sum()
+            ),
             "out_of_family_linear": _stage_metrics(oof_y, oof[scored], linear.threshold, 0.0),
         },
         "transformer_training": report,
@@ -212,11 +250,12 @@ def train_cascade(
         },
     }
     version = hashlib.sha256(
-        f"{linear.version}:{transformer.version}:{band.low!r}:{band.high!r}".encode()
+        f"{linear.version}:{transformer.version}:{band.low!r}:{band.high!r}:{trees.version}".encode()
     ).hexdigest()[:12]
     manifest["version"] = version
     manifest["artifact_sha256"] = _sha256(transformer_path)
     manifest["linear_sha256"] = _sha256(linear_path)
+    manifest["trees_sha256"] = _sha256(trees_path)
     path = out_dir / f"cascade-{version}.json"
     partial = path.with_name(path.name + f".tmp{os.getpid()}")
     partial.write_text(json.dumps(manifest, indent=2, sort_keys=True))
@@ -237,14 +276,19 @@ def promote(manifest_path: Path) -> None:
 
 
 def export_bundle(manifest_path: Path, bundle_dir: Path) -> list[Path]:
-    """Copy a trained version (its two artefacts, the manifest as ``CURRENT.json``) into
+    """Copy a trained version (its artefacts, the manifest as ``CURRENT.json``) into
     ``bundle_dir`` (``ml.cascade.BUNDLED``), replacing what was there; returns the files."""
     manifest = json.loads(manifest_path.read_text())
     bundle_dir.mkdir(parents=True, exist_ok=True)
-    names = (manifest["linear_artifact"], manifest["transformer_artifact"])
-    for old in bundle_dir.glob("*"):
-        if old.is_file() and old.name not in (*names, CURRENT):
-            old.unlink()
+    names = tuple(
+        manifest[key]
+        for key in ("linear_artifact", "transformer_artifact", "trees_artifact")
+        if key in manifest
+    )
+    for pattern in ("linear-*.bin", "transformer-*.safetensors", "trees-*.safetensors"):
+        for old in bundle_dir.glob(pattern):  # earlier versions' artefacts, nothing else
+            if old.name not in names:
+                old.unlink()
     written = []
     for name in names:
         (bundle_dir / name).write_bytes((manifest_path.parent / name).read_bytes())

@@ -262,14 +262,21 @@ class LinearStage:
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Log-odds of breach per text (batched, so memory stays flat on big inputs)."""
+        return self.decision_and_layout(texts)[0]
+
+    def decision_and_layout(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Log-odds per text and the layout features they were computed from (unscaled
+        ``structural_features`` rows), for a second model over the same layout."""
         w = self.weights
         n_hash = self.n_hash_features
         out = np.empty(len(texts), dtype=np.float64)
+        layouts = np.empty((len(texts), len(w.mean)), dtype=np.float64)
         for start in range(0, len(texts), _BATCH):
             grams, layout = self._parts(texts[start : start + _BATCH])
+            layouts[start : start + _BATCH] = layout
             scaled = np.clip((layout - w.mean) / w.scale, -_CLIP, _CLIP)
             out[start : start + _BATCH] = grams @ w.coef[:n_hash] + scaled @ w.coef[n_hash:]
-        return out + w.intercept
+        return out + w.intercept, layouts
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """P(breach) per text, shape ``(len(texts),)``."""

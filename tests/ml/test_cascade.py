@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.special import logit
 
 from ml.cascade import Band, Cascade, choose_band, load_classifier
 
@@ -47,11 +48,24 @@ class _FixedStage:
 
 
 class _ScoreIsTheText:
+    """A linear stage whose P(breach) is the text; its one layout column is the text too."""
+
     threshold = 0.5
     version = "score"
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return np.array([float(t) for t in texts])
+    def decision_and_layout(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        p = np.array([float(t) for t in texts])
+        return logit(p), p[:, None]
+
+
+class _SaysBreachAbove:
+    """A second opinion: P(breach) 1 when the layout column is above ``cut``, else 0."""
+
+    def __init__(self, cut: float) -> None:
+        self.cut = cut
+
+    def predict_proba_features(self, layout: np.ndarray) -> np.ndarray:
+        return (layout[:, 0] > self.cut).astype(float)
 
 
 def test_the_cascade_sends_only_the_uncertain_band_to_the_transformer() -> None:
@@ -63,6 +77,29 @@ def test_the_cascade_sends_only_the_uncertain_band_to_the_transformer() -> None:
     assert [c.is_breach for c in out] == [False, True, True, True]
     assert out[1].probability == pytest.approx(0.9)
     assert cascade.classify([]) == []
+
+
+def test_a_disagreeing_second_opinion_routes_confident_linear_decisions_too() -> None:
+    second = _FixedStage()
+    opinion = _SaysBreachAbove(0.97)  # agrees below 0.5 and above 0.97, disagrees between
+    cascade = Cascade(
+        _ScoreIsTheText(),  # type: ignore[arg-type]
+        second,  # type: ignore[arg-type]
+        Band(0.2, 0.8),
+        second_opinion=opinion,  # type: ignore[arg-type]
+    )
+    out = cascade.classify(["0.01", "0.5", "0.9", "0.99", "0.3"])
+    assert [c.stage for c in out] == [
+        "linear",
+        "transformer",
+        "transformer",
+        "linear",
+        "transformer",
+    ]
+    assert second.seen == ["0.5", "0.9", "0.3"]
+    # Without a transformer nothing is routed, whatever the second opinion says.
+    alone = Cascade(_ScoreIsTheText(), second_opinion=opinion)  # type: ignore[arg-type]
+    assert {c.stage for c in alone.classify(["0.9", "0.1"])} == {"linear"}
 
 
 @pytest.mark.slow

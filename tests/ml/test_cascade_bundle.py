@@ -16,7 +16,8 @@ def test_every_committed_artefact_file_is_at_most_5_mb() -> None:
     files = [p for p in BUNDLED.iterdir() if p.is_file()]
     manifest = json.loads((BUNDLED / CURRENT).read_text())
     names = {p.name for p in files}
-    assert {CURRENT, manifest["linear_artifact"], manifest["transformer_artifact"]} <= names
+    artefacts = ("linear_artifact", "transformer_artifact", "trees_artifact")
+    assert {CURRENT, *(manifest[key] for key in artefacts)} <= names
     assert all(p.stat().st_size <= MAX_BYTES for p in files)
 
 
@@ -44,3 +45,26 @@ def test_a_promoted_version_is_served_before_the_bundled_one(tmp_path: Path) -> 
     manifest["version"] = "promoted-copy"
     (promoted / CURRENT).write_text(json.dumps(manifest))
     assert load_classifier(tmp_path).version == "promoted-copy"
+
+
+@pytest.mark.slow
+def test_exporting_a_version_replaces_old_artefacts_and_keeps_other_files(tmp_path: Path) -> None:
+    from ml.cascade import load_current
+    from ml.cascade_training import export_bundle
+
+    trained = tmp_path / "trained"
+    trained.mkdir()
+    for path in BUNDLED.glob("*-*.*"):
+        (trained / path.name).write_bytes(path.read_bytes())
+    manifest_path = trained / "cascade-x.json"
+    manifest_path.write_text((BUNDLED / CURRENT).read_text())
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "__init__.py").write_text("")
+    (bundle / "linear-0ld.bin").write_bytes(b"stale")
+    (bundle / "trees-0ld.safetensors").write_bytes(b"stale")
+    export_bundle(manifest_path, bundle)
+    assert (bundle / "__init__.py").exists()
+    assert not (bundle / "linear-0ld.bin").exists()
+    assert not (bundle / "trees-0ld.safetensors").exists()
+    assert load_current(bundle).version == json.loads(manifest_path.read_text())["version"]

@@ -25,3 +25,4 @@ def test_two_trainings_with_one_seed_give_the_same_version_and_metrics(tmp_path:
     assert first["cascade"]["share_to_transformer"] == second["cascade"]["share_to_transformer"]
     assert runs[0].version == runs[1].version
     assert runs[0].manifest["band"] == runs[1].manifest["band"]
+    assert runs[0].manifest["trees_sha256"] == runs[1].manifest["trees_sha256"]
