@@ -3,9 +3,10 @@
 Per document, the fixed cost of ~100 small polars calls (plan detection, the line path, entity
 bookkeeping) was most of the extraction time, since a day of breach documents is mostly small
 ones. Here every such call runs once per batch: the sample lines of all documents are scored in
-one frame (``ml.plans.detect_plans``), the lines of all documents that share a line plan go
-through ``ml.bulk.line_frames`` together with a ``doc`` column, and the statistics the entities
-need (kinds, hash types, domains, spans) are one ``group_by``. Only the generic path (SQL, JSON,
+one frame (``ml.plans.detect_plans``), the lines of all line-oriented documents go through
+``ml.bulk.line_frames_by_plan`` in one pass with a ``doc`` column (only the field split is per
+plan), and the statistics the entities need (kinds, hash types, domains, spans) are one
+``group_by``. Only the generic path (SQL, JSON,
 stealer logs, prose) and spaCy (over cue lines only) stay per document.
 
 ``extract_table`` and ``storable_rows`` in ``ml.extraction`` are this path for a batch of one,
@@ -22,7 +23,7 @@ import polars as pl
 
 from breachwatch.domain import DataClass
 from ml import extraction
-from ml.bulk import line_frames, storable_frame
+from ml.bulk import line_frames_by_plan, storable_frame
 from ml.entities import (
     column_classes,
     dominant_domain,
@@ -95,12 +96,10 @@ def _credentials(
             # Column names only feed the data classes: documents that read alike share a pass.
             by_plan.setdefault(replace(plan, columns=()), []).append(i)
             names[i] = set(plan.columns)
-    for plan, members in by_plan.items():
-        frame, leftover = line_frames([lines[i] for i in members], plan)
-        index = pl.Series(members, dtype=_DOC)
-        frames.append(frame.with_columns(doc=pl.lit(index).gather(pl.col("doc"))))
-        for local, line_no, start in leftover:
-            i = members[local]
+    if by_plan:
+        frame, leftover = line_frames_by_plan(lines, list(by_plan.items()))
+        frames.append(frame)
+        for i, line_no, start in leftover:
             found = generic_credentials(lines[i][line_no], line_no, start)[0]
             docs += [i] * len(found)
             creds += found

@@ -15,11 +15,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
 
-from breachwatch.credentials import GMAIL_DOMAINS, PLUS_TAG_DOMAINS, InvalidEmail, canonical_email
+from breachwatch.credentials import (
+    _LOCAL_ALLOWED,
+    GMAIL_DOMAINS,
+    PLUS_TAG_DOMAINS,
+    InvalidEmail,
+    canonical_domain,
+    canonical_email,
+)
 from ml.hashid import RULES
 from ml.plans import (
     EMAIL_FIELD_RX,
@@ -120,6 +128,43 @@ def letters_only(raw: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
+def _domain_or_none(domain: str) -> str | None:
+    """``canonical_domain`` (IDNA: ~50 µs) once per distinct domain; a dump's share a few."""
+    try:
+        return canonical_domain(domain)
+    except InvalidEmail:
+        return None
+
+
+# Nothing that canonical_email strips, de-obfuscates ("[at]", " dot ") or reads as "mailto:":
+# for such an NFKC-normal address its work is the local part's rules and the domain's IDNA.
+_PLAIN_ADDRESS = re.compile(r"[^\s<>\"'()\[\]{}:@]+@[^\s<>\"'()\[\]{}:@]+")
+
+
+def _core_canonical(raw: str) -> str | None:
+    """``canonical_email(raw)``, or None where it raises; the domain's IDNA is cached."""
+    if _PLAIN_ADDRESS.fullmatch(raw) is None or not unicodedata.is_normalized("NFKC", raw):
+        try:
+            return canonical_email(raw)
+        except InvalidEmail:
+            return None
+    local, raw_domain = raw.split("@")
+    local = local.lower()
+    domain = _domain_or_none(raw_domain)
+    if domain is None:
+        return None
+    if domain in GMAIL_DOMAINS:
+        local, domain = local.split("+", 1)[0].replace(".", ""), "gmail.com"
+    elif domain in PLUS_TAG_DOMAINS:
+        local = local.split("+", 1)[0]
+    if not 1 <= len(local) <= 64 or not _LOCAL_ALLOWED.match(local):
+        return None
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return None
+    return f"{local}@{domain}"
+
+
 def canonical_or_none(raw: str) -> str | None:
     """``canonical_email`` of a found address, or None; plain ASCII takes a cheaper route.
 
@@ -131,9 +176,8 @@ def canonical_or_none(raw: str) -> str | None:
     if not letters_only(raw) or len(raw.encode("utf-8", "surrogatepass")) > 254:
         return None
     if _FAST_CANON.fullmatch(raw) is None or "--" in raw:
-        try:
-            canonical = canonical_email(raw)
-        except InvalidEmail:
+        canonical = _core_canonical(raw)
+        if canonical is None:
             return None
         tld = canonical.rpartition(".")[2]
         if len(canonical.encode("utf-8", "surrogatepass")) > 254 or len(tld) < 2:
@@ -218,11 +262,22 @@ def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series]:
     return clean.alias("clean"), lead.scatter(idx, cut)
 
 
-def _passwords(pw: pl.Series, strip: str) -> pl.Series:
-    """Password values with padding, junk (NULL, masks) and absurd lengths turned into null."""
-    edges = "".join(re.escape(c) for c in strip)
+_COMBO_STRIP = " \t"  # a combo's password is the rest of the line: quotes may be part of it
+_FIELD_STRIP = " \t\"'"
+
+
+def _passwords(pw: pl.Series, combo: pl.Series) -> pl.Series:
+    """Password values with padding, junk (NULL, masks) and absurd lengths turned into null.
+
+    ``combo`` marks the rows read under a combo plan, whose passwords keep their quotes.
+    """
+    edges = "".join(re.escape(c) for c in _FIELD_STRIP)
     if pw.str.contains(f"^[{edges}]|[{edges}]$").any():
-        pw = pw.str.strip_chars(strip)
+        pw = pl.select(
+            pl.when(combo)
+            .then(pw.str.strip_chars(_COMBO_STRIP))
+            .otherwise(pw.str.strip_chars(_FIELD_STRIP))
+        ).to_series()
     keep = pw.str.len_chars().is_between(1, 256) & ~pw.str.contains(_JUNK_RX)
     return pl.select(pl.when(keep).then(pw)).to_series().alias("pw")
 
@@ -250,14 +305,22 @@ def line_frames(
     document, then line; the leftover lines are ``(doc, line_no, line_start)``. Every column
     expression runs once for the batch, not once per document.
     """
-    counts = [len(lines) for lines in documents]
-    series = pl.Series("line", [ln for lines in documents for ln in lines], dtype=pl.String)
+    return line_frames_by_plan(documents, [(plan, range(len(documents)))], first_line, first_char)
+
+
+def _batch_lines(
+    documents: Sequence[Sequence[str]], order: Sequence[int], first_line: int, first_char: int
+) -> pl.DataFrame:
+    """The lines of the documents ``order`` lists, in that order, placed in their documents."""
+    counts = [len(documents[i]) for i in order]
+    series = pl.Series("line", [ln for i in order for ln in documents[i]], dtype=pl.String)
     width = series.str.len_chars().cast(pl.Int64) + 1
     df = pl.DataFrame(
         {
-            "doc": pl.Series(np.repeat(np.arange(len(counts), dtype=np.int32), counts)),
+            "doc": pl.Series(np.repeat(np.asarray(order, dtype=np.int32), counts)),
             "line": series,
             "width": width,
+            "ascii": series.str.len_bytes() == width - 1,
         }
     ).with_columns(
         line_no=pl.int_range(pl.len(), dtype=pl.Int64).over("doc") + first_line,
@@ -265,8 +328,40 @@ def line_frames(
     )
     if series.str.ends_with("\r").any():
         df = df.with_columns(line=pl.col("line").str.strip_chars_end("\r"))
-    ascii_only = bool((series.str.len_bytes() == width - 1).all())
-    df = _fields(df, plan, ascii_only)
+    return df
+
+
+def line_frames_by_plan(
+    documents: Sequence[Sequence[str]],
+    groups: Sequence[tuple[LinePlan, Sequence[int]]],
+    first_line: int = 0,
+    first_char: int = 0,
+) -> tuple[pl.DataFrame, list[tuple[int, int, int]]]:
+    """``line_frames`` for documents read under several plans, in one pass.
+
+    ``groups`` pairs each plan with the indices (in ``documents``) of the documents it reads.
+    Only the field split depends on the plan (one slice of the batch's lines per plan);
+    validation, canonical addresses, passwords and hash types run once over all lines, so a
+    batch of small documents read under a dozen plans pays each columnar step's fixed cost
+    once, not a dozen times.
+    """
+    lines = _batch_lines(
+        documents, [i for _, members in groups for i in members], first_line, first_char
+    )
+    parts: list[pl.DataFrame] = []
+    offset, ascii_only = 0, True
+    columns = ["doc", "line", "line_no", "line_start", "field", "prefix", "pw", "combo"]
+    for plan, members in groups:
+        size = sum(len(documents[i]) for i in members)
+        part = lines.slice(offset, size)
+        offset += size
+        ascii_part = bool(part["ascii"].all())
+        ascii_only &= ascii_part
+        fields = _fields(part, plan, ascii_part).with_columns(combo=pl.lit(plan.kind == "combo"))
+        parts.append(
+            fields.select(columns).cast({"field": pl.String, "prefix": pl.Int64, "pw": pl.String})
+        )
+    df = pl.concat(parts)
     valid = df["field"].str.contains(_WRAPPED_RX).fill_null(False) & df["prefix"].is_not_null()
     leftover = df.filter(~valid & pl.col("line").str.contains("@", literal=True))
     df = df.filter(valid)
@@ -284,7 +379,7 @@ def line_frames(
         email = email.scatter(slow, pl.Series(fixed, dtype=pl.String))
         domain = domain.scatter(slow, pl.Series([_domain(v) for v in fixed], dtype=pl.String))
     df = df.with_columns(email, domain).filter(pl.col("email").is_not_null())
-    df = df.with_columns(_passwords(df["pw"], " \t\"'" if plan.kind != "combo" else " \t"))
+    df = df.with_columns(_passwords(df["pw"], df["combo"]))
     df = df.with_columns(hash_type=_hash_types(df["pw"]))
     kind = (
         pl.when(pl.col("pw").is_null())
@@ -316,27 +411,12 @@ _MD4_ROUNDS = (
     ((0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), (3, 5, 9, 13), 0x5A827999),
     ((0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15), (3, 9, 11, 15), 0x6ED9EBA1),
 )
-_NTLM_MAX_CHARS = 27  # UTF-16LE fits one 64-byte MD4 block up to 27 code units
-_NTLM_BATCH = 65536  # bounds the temporaries of the vector rounds
-_BMP_ONLY = re.compile("[^\ud800-\udfff\U00010000-\U0010ffff]*")
+_MD4_BATCH = 65536  # bounds the temporaries of the vector rounds
 
 
-def _ntlm_vectorised(passwords: list[str]) -> list[str]:
-    """NTLM of short BMP passwords, all at once: MD4 over one block per password in numpy.
-
-    pycryptodome's MD4 costs ~13 µs per call here (OpenSSL 3 dropped MD4 from hashlib), which
-    would dominate a dump of a million plaintext passwords; 48 vector rounds cost ~1 µs a row.
-    """
-    n = len(passwords)
-    lens = np.fromiter((len(p) for p in passwords), dtype=np.int64, count=n)
-    units = np.zeros((n, 28), dtype=np.uint32)
-    raw = np.array(passwords, dtype=f"<U{_NTLM_MAX_CHARS}").view(np.uint32)
-    units[:, :_NTLM_MAX_CHARS] = raw.reshape(n, _NTLM_MAX_CHARS)
-    units[np.arange(n), lens] = 0x80
-    x = np.zeros((16, n), dtype=np.uint32)
-    x[:14] = (units[:, 0::2] | (units[:, 1::2] << np.uint32(16))).T
-    x[14] = (lens * 16).astype(np.uint32)
-    regs = [np.full(n, v, dtype=np.uint32) for v in _MD4_INIT]
+def _md4_rounds(regs: list[np.ndarray], x: np.ndarray) -> list[np.ndarray]:
+    """The 48 MD4 steps over one 64-byte block per row (``x``: 16 words by rows)."""
+    regs = list(regs)
     for rnd, (order, shifts, const) in enumerate(_MD4_ROUNDS):
         for i, k in enumerate(order):
             t = (4 - i % 4) % 4
@@ -350,31 +430,59 @@ def _ntlm_vectorised(passwords: list[str]) -> list[str]:
             v = a + f + x[k] + np.uint32(const)
             s = shifts[i % 4]
             regs[t] = (v << np.uint32(s)) | (v >> np.uint32(32 - s))
-    out = np.stack([r + np.uint32(v) for r, v in zip(regs, _MD4_INIT, strict=True)], axis=1)
-    hexed = out.astype("<u4").tobytes().hex().upper()
+    return regs
+
+
+def _md4_same_blocks(messages: list[bytes], lens: np.ndarray, blocks: int) -> np.ndarray:
+    """MD4 digests (n x 4 words) of messages that pad to the same number of 64-byte blocks."""
+    n = len(messages)
+    buf = np.zeros((n, blocks * 64), dtype=np.uint8)
+    flat = np.frombuffer(b"".join(messages), dtype=np.uint8)
+    rows = np.repeat(np.arange(n), lens)
+    cols = np.arange(flat.size) - np.repeat(np.cumsum(lens) - lens, lens)
+    buf[rows, cols] = flat
+    buf[np.arange(n), lens] = 0x80
+    buf[:, -8:] = (lens * 8).astype("<u8").view(np.uint8).reshape(n, 8)
+    words = buf.view("<u4").reshape(n, blocks, 16)
+    state = [np.full(n, v, dtype=np.uint32) for v in _MD4_INIT]
+    for block in range(blocks):
+        x = np.ascontiguousarray(words[:, block, :].T)
+        regs = _md4_rounds(state, x)
+        state = [r + s for r, s in zip(regs, state, strict=True)]
+    return np.stack(state, axis=1)
+
+
+def md4_many(messages: Sequence[bytes]) -> list[str]:
+    """MD4 of many messages at once, upper-case hex: the vector rounds in numpy.
+
+    pycryptodome's MD4 costs ~7-13 µs per call here (OpenSSL 3 dropped MD4 from hashlib),
+    which would dominate a dump of a million plaintext passwords; 48 vector rounds per block
+    cost ~1 µs a row. Messages are grouped by their padded block count.
+    """
+    n = len(messages)
+    lens = np.fromiter(map(len, messages), dtype=np.int64, count=n)
+    blocks = (lens + 8) // 64 + 1
+    digests = np.zeros((n, 4), dtype=np.uint32)
+    for count in np.unique(blocks):
+        members = np.flatnonzero(blocks == count)
+        for lo in range(0, members.size, _MD4_BATCH):
+            part = members[lo : lo + _MD4_BATCH]
+            chosen = [messages[i] for i in part.tolist()]
+            digests[part] = _md4_same_blocks(chosen, lens[part], int(count))
+    hexed = digests.astype("<u4").tobytes().hex().upper()
     return [hexed[i * 32 : (i + 1) * 32] for i in range(n)]
 
 
 def password_digests_many(passwords: Sequence[str]) -> list[tuple[str, str]]:
-    """``breachwatch.credentials.password_digests`` for many passwords, in the same order."""
+    """``breachwatch.credentials.password_digests`` for many passwords, in the same order.
+
+    SHA-1 by hashlib per password; NTLM (MD4 of the UTF-16LE bytes) vectorised (``md4_many``).
+    """
     import hashlib
 
-    from breachwatch.credentials import password_digests
-
-    out: list[tuple[str, str] | None] = [None] * len(passwords)
-    short: list[int] = []
-    for i, p in enumerate(passwords):
-        if len(p) <= _NTLM_MAX_CHARS and (p.isascii() or _BMP_ONLY.fullmatch(p)):
-            short.append(i)
-        else:
-            out[i] = password_digests(p)
-    for lo in range(0, len(short), _NTLM_BATCH):
-        batch = short[lo : lo + _NTLM_BATCH]
-        ntlm = _ntlm_vectorised([passwords[i] for i in batch])
-        for i, h in zip(batch, ntlm, strict=True):
-            sha1 = hashlib.sha1(passwords[i].encode("utf-8")).hexdigest().upper()
-            out[i] = (sha1, h)
-    return [o for o in out if o is not None]
+    sha1 = [hashlib.sha1(p.encode("utf-8", "surrogatepass")).hexdigest().upper() for p in passwords]
+    ntlm = md4_many([p.encode("utf-16-le", "surrogatepass") for p in passwords])
+    return list(zip(sha1, ntlm, strict=True))
 
 
 class EmailKeyer:

@@ -4,13 +4,16 @@ Victim organisations and domains, record-count claims and data classes named in 
 blank spaCy English pipeline with Matcher rules (no downloaded model), built once on first use.
 Every rule needs a cue word (a dump word, a hacking verb, a legal suffix, a unit, a data-class
 phrase) or a bracketed domain, and no rule matches across a line break, so spaCy reads only the
-lines that hold a cue (``cue_lines``): the same entities at a fraction of the cost, since most
-of a dump's head is records. Data classes in values (phones, cards, IPs, SSNs) come from regex
-scans that run only where a cheap columnar test (``scanned_classes_many``) finds a candidate.
+lines that hold a cue (``cue_lines``), and of a long line only the windows around its cues:
+the same entities at a fraction of the cost, since most of a dump's head is records. Data
+classes in values (phones, cards, IPs, SSNs) come from regex scans that run only where a cheap
+columnar test (``scanned_classes_many``) finds a candidate.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -184,20 +187,48 @@ _BRACKETED = r"\(\s*(?:https?://)?[\w\-]+\."  # "Acme Corp (acme.com)" needs no 
 
 
 @lru_cache(maxsize=1)
-def cue_words() -> frozenset[str]:
-    """Lower-case tokens one of which every Matcher pattern or phrase needs (bar ``_BRACKETED``).
-
-    Each Matcher pattern needs a token from a word list (or a bracketed domain) and each phrase
-    its first token.
-    """
+def _phrase_tokens() -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Each data-class phrase as the PhraseMatcher holds it: (lower-case token, whitespace)."""
     nlp = _pipeline()[0]
+    return tuple(
+        tuple((t.lower_, t.whitespace_) for t in nlp.tokenizer(phrase.strip()))
+        for phrase_list in _PHRASES.values()
+        for phrase in phrase_list.split(",")
+    )
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """Lower-case tokens one of which every Matcher pattern or one-token phrase needs.
+
+    Each Matcher pattern needs a token from a word list (or a bracketed domain, see
+    ``_BRACKETED``); a phrase of several tokens is a cue as a whole (``cue_phrases``): its
+    first word alone ("email", "password", "user") is a column name on every line of a dump.
+    """
     words = {*_DB_WORDS, *_VERBS, *_SUFFIXES, *_UNITS, *_LABELS, "domain"}
-    for phrase_list in _PHRASES.values():
-        for phrase in phrase_list.split(","):
-            # "id" is one word but two tokens ("i", "d"): the word is the cue in a text.
-            words.add(nlp.tokenizer(phrase.strip())[0].lower_)
-            words.add(phrase.split()[0].lower())
-    return frozenset(words)
+    return frozenset(words | {p[0][0] for p in _phrase_tokens() if len(p) == 1})
+
+
+@lru_cache(maxsize=1)
+def cue_phrases() -> frozenset[tuple[str, ...]]:
+    """The data-class phrases of more than one token, as token sequences."""
+    return frozenset(tuple(t for t, _ in p) for p in _phrase_tokens() if len(p) > 1)
+
+
+def _phrase_rx(tokens: tuple[tuple[str, str], ...]) -> str:
+    """What the text of a phrase's tokens in a document may look like.
+
+    Consecutive tokens are separated by nothing or one space (spaCy keeps one space as a
+    token's trailing whitespace and makes a token of any other whitespace). Between two letters
+    or digits nothing is possible only where the tokenizer itself splits the phrase ("id" into
+    "i", "d"): elsewhere it splits a word from letters or digits only by exceptions and unit
+    suffixes, and none of those yields a phrase's token (a test holds that).
+    """
+    out = re.escape(tokens[0][0])
+    for (prev, space), (token, _) in itertools.pairwise(tokens):
+        glued = prev[-1].isalnum() and token[0].isalnum() and space
+        out += (" " if glued else " ?") + re.escape(token)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -205,16 +236,24 @@ def _cue_rx() -> str:
     """A Rust regex that every line holding a rule match or a data-class phrase matches.
 
     A token is bounded by what is neither a letter nor a digit: spaCy splits a word from letters
-    or digits around it only by its exceptions and unit suffixes, and none yields a cue word (a
-    test holds that against its tokenizer).
+    or digits around it only by its exceptions and unit suffixes, and none yields a cue word or
+    phrase (a test holds that against its tokenizer). A phrase of several tokens is a cue as a
+    whole (``_phrase_rx``).
     """
-    alternatives = "|".join(re.escape(w) for w in sorted(cue_words(), key=len, reverse=True))
+    words = sorted(cue_words(), key=len, reverse=True)
+    phrases = sorted((p for p in _phrase_tokens() if len(p) > 1), key=lambda p: (-len(p), p))
+    alternatives = "|".join([*(re.escape(w) for w in words), *map(_phrase_rx, phrases)])
     edge = r"[^\p{L}\p{N}]"
     return f"(?i)(?:^|{edge})(?:{alternatives})(?:{edge}|$)|{_BRACKETED}"
 
 
 def cue_lines(texts: Sequence[str]) -> list[str]:
-    """The lines of each text (its first ``PROSE_CHARS`` characters) that may hold an entity."""
+    """The parts of each text (its first ``PROSE_CHARS`` characters) that may hold an entity.
+
+    The lines that hold a cue (``_cue_rx``); of a long one, only the words around its cues
+    (``_windows``), so an ``INSERT INTO users VALUES (...)`` line of a dump costs spaCy a few
+    dozen tokens instead of thousands.
+    """
     frame = pl.DataFrame({"text": [t[:PROSE_CHARS] for t in texts]}, schema={"text": pl.String})
     kept = (
         frame.with_row_index("doc")
@@ -222,12 +261,91 @@ def cue_lines(texts: Sequence[str]) -> list[str]:
         .explode("line")
         .filter(pl.col("line").str.contains(_cue_rx()))
         .group_by("doc", maintain_order=True)
-        .agg(pl.col("line").str.join("\n"))
+        .agg("line")
     )
     out = [""] * len(texts)
-    for doc, text in kept.iter_rows():
-        out[doc] = text
+    for doc, lines in kept.iter_rows():
+        out[doc] = "\n".join(
+            part
+            for line in lines
+            for part in (_windows(line) if len(line) > WINDOW_MIN else [line])
+        )
     return out
+
+
+#: Lines longer than this go to spaCy as the windows around their cues only.
+WINDOW_MIN = 400
+_CHUNK = re.compile(r"\S+")
+
+
+def _op_most(token: dict[str, Any]) -> int:
+    """The most tokens one Matcher pattern token may take (``OP`` absent, ``?`` or ``{m,n}``)."""
+    op = token.get("OP", "1")
+    if op in ("1", "?", "!"):
+        return 1
+    if op.startswith("{") and op.rstrip("}").split(",")[-1].isdigit():
+        return int(op.rstrip("}").split(",")[-1])
+    raise ValueError(f"unbounded operator {op!r}: no window would hold its matches")
+
+
+@lru_cache(maxsize=1)
+def _window_chunks() -> int:
+    """How many whitespace-separated chunks a window keeps on each side of a cue.
+
+    A match holds at most ``most`` tokens, one of them a cue, and each chunk holds one token or
+    more, so it lies within ``most - 1`` chunks of its cue. The finder may report an overlapping
+    occurrence instead of that cue (its matches do not overlap), at most as many chunks away as
+    the longest phrase spans; hence ``most`` plus the longest phrase.
+    """
+    patterns = [p for group in _PATTERNS.values() for p in group]
+    most = max(
+        max(sum(_op_most(t) for t in p) for p in patterns),
+        max(len(p) for p in _phrase_tokens()),
+    )
+    return most + max(len(p) for p in _phrase_tokens())
+
+
+@lru_cache(maxsize=1)
+def _cue_finder() -> re.Pattern[str]:
+    """Python twin of ``_cue_rx`` that finds at least every cue it holds.
+
+    Python's ``re`` has no ``\\p{L}``: the word edges are weakened to "not an ASCII letter or
+    digit" and the bracketed domain's characters (``\\w`` and ``-`` in Rust) widened to all
+    but ASCII punctuation and whitespace. That only finds more, which costs a bigger window,
+    never a lost match.
+    """
+    words = sorted(cue_words(), key=len, reverse=True)
+    phrases = sorted((p for p in _phrase_tokens() if len(p) > 1), key=lambda p: (-len(p), p))
+    alternatives = "|".join([*(re.escape(w) for w in words), *map(_phrase_rx, phrases)])
+    domain_char = r"[^\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\s]"
+    return re.compile(
+        rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])"
+        rf"|\(\s*(?:https?://)?{domain_char}+\.",
+        re.IGNORECASE,
+    )
+
+
+def _windows(line: str) -> list[str]:
+    """The runs of whole chunks of ``line`` around its cues, overlapping runs merged.
+
+    spaCy tokenizes each whitespace-separated chunk on its own and no rule matches whitespace,
+    so a run of whole chunks holds the very tokens it holds in the line; every match lies in
+    the window of a cue, and matches that overlap lie in one merged window, so the Matcher's
+    longest-match filter decides as it would over the whole line.
+    """
+    chunks = [(m.start(), m.end()) for m in _CHUNK.finditer(line)]
+    ends = [e for _, e in chunks]
+    side = _window_chunks()
+    spans: list[tuple[int, int]] = []
+    for cue in _cue_finder().finditer(line):
+        first = bisect.bisect_right(ends, cue.start())
+        last = bisect.bisect_left(ends, cue.end())
+        lo, hi = max(0, first - side), min(len(chunks) - 1, last + side)
+        if spans and lo <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return [line[chunks[lo][0] : chunks[hi][1]] for lo, hi in spans]
 
 
 def prose_entities_many(texts: Sequence[str]) -> list[Entities]:
@@ -349,31 +467,37 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-# Necessary conditions of the phone and card scans, for Rust regex (no look-around), with the
-# fewest matches a scan needs: every phone match starts with its own "+digit", so a sample with
-# fewer cannot reach the threshold and is not scanned.
-_PREFILTERS = {
-    "phone": (r"\+\d", 3),
-    "card": (r"\d{4}[ \-]?\d{4}[ \-]?\d{4}[ \-]?\d", 1),
-}
+# Every phone match starts with its own "+digit" (the pattern holds no other "+"), so a sample
+# with fewer than three cannot reach the threshold and is not scanned; the scan then tries the
+# pattern at each "+" only and stops at the third match.
+_PHONE_PREFILTER = r"\+\d"
+_PHONES_NEEDED = 3
+# A card match is made of digits, spaces and hyphens only, and its look-arounds stop at a digit
+# or hyphen: ``_CARD.findall`` over a sample equals its findall over each maximal run of
+# [digits, spaces, hyphens] that holds a card's shape. Rust finds those runs (leftmost-first,
+# the leading and trailing stars make each match a whole run); Python reads only them.
+_CARD_RUN = r"[\d \-]*\d{4}[ \-]?\d{4}[ \-]?\d{4}[ \-]?\d[\d \-]*"
 # The IPv4 and SSN scans counted exactly in Rust: their look-arounds make each match a whole
 # maximal run of digits and dots (digits and hyphens), so the count is that of such runs that
-# the pattern matches in full.
+# the pattern matches in full. Only the runs that hold the pattern's shape are extracted (the
+# leading and trailing stars make each match a whole run): a dump is full of other numbers.
 _RUNS = {
-    "ip": (r"[\d.]+", r"^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$"),
-    "ssn": (r"[\d\-]+", r"^\d{3}-\d{2}-\d{4}$"),
+    "ip": (
+        r"[\d.]*\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}[\d.]*",
+        r"^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$",
+    ),
+    "ssn": (r"[\d\-]*\d{3}-\d{2}-\d{4}[\d\-]*", r"^\d{3}-\d{2}-\d{4}$"),
 }
 
 
 def scanned_classes_many(texts: Sequence[str]) -> list[set[DataClass]]:
-    """``scanned_classes`` of many texts: IPs and SSNs counted in one columnar pass, phones and
-    cards scanned only where a columnar test finds a candidate."""
+    """``scanned_classes`` of many texts: IPs and SSNs counted in one columnar pass, phones
+    tried only at a "+digit" where three may be found, cards read only in the runs that may
+    hold one."""
     frame = pl.DataFrame({"s": [t[:SCAN_CHARS] for t in texts]}, schema={"s": pl.String})
     flags = frame.select(
-        **{
-            name: pl.col("s").str.count_matches(rx) >= least
-            for name, (rx, least) in _PREFILTERS.items()
-        },
+        phone=pl.col("s").str.count_matches(_PHONE_PREFILTER) >= _PHONES_NEEDED,
+        card=pl.col("s").str.extract_all(_CARD_RUN),
         **{
             name: pl.col("s")
             .str.extract_all(run)
@@ -385,10 +509,13 @@ def scanned_classes_many(texts: Sequence[str]) -> list[set[DataClass]]:
         },
     )
     out = []
-    for text, row in zip(texts, flags.iter_rows(named=True), strict=True):
-        found = _scan(text[:SCAN_CHARS], row["phone"], row["card"])
-        found |= {DataClass.IP_ADDRESS} if row["ip"] else set()
-        found |= {DataClass.GOVERNMENT_ID} if row["ssn"] else set()
+    for text, (phone, runs, ip, ssn) in zip(texts, flags.iter_rows(), strict=True):
+        sample = text[:SCAN_CHARS]
+        found = {DataClass.PHONE} if phone and _has_phones(sample) else set()
+        if runs and _has_cards(sample, [c for run in runs for c in _CARD.findall(run)]):
+            found.add(DataClass.PAYMENT_CARD)
+        found |= {DataClass.IP_ADDRESS} if ip else set()
+        found |= {DataClass.GOVERNMENT_ID} if ssn else set()
         out.append(found)
     return out
 
@@ -402,18 +529,31 @@ def scanned_classes(text: str) -> set[DataClass]:
     return scanned_classes_many([text])[0]
 
 
-def _scan(sample: str, phone: bool, card: bool) -> set[DataClass]:
-    out: set[DataClass] = set()
-    if phone and len(_PHONE.findall(sample)) >= 3:
-        out.add(DataClass.PHONE)
+def _has_phones(sample: str) -> bool:
+    """``len(_PHONE.findall(sample)) >= 3``, trying the pattern only where a match can start."""
+    found = 0
+    pos = sample.find("+")
+    while pos >= 0:
+        # ``match`` at ``pos`` still sees the character before it (the look-behind).
+        m = _PHONE.match(sample, pos)
+        if m is None:
+            pos = sample.find("+", pos + 1)
+            continue
+        found += 1
+        if found >= _PHONES_NEEDED:
+            return True
+        pos = sample.find("+", m.end())
+    return False
+
+
+def _has_cards(sample: str, matches: list[str]) -> bool:
+    """Whether the card-shaped ``matches`` of ``sample`` make it a payment-card leak."""
     cards = {
         d
-        for d in (re.sub(r"\D", "", c) for c in (_CARD.findall(sample) if card else []))
+        for d in (re.sub(r"\D", "", c) for c in matches)
         if 13 <= len(d) <= 19 and re.match(r"4|5[1-5]|2[2-7]|3[47]|6(?:011|5)|35", d) and _luhn(d)
     }
-    if len(cards) >= 2 or (cards and _CARD_WORDS.search(sample)):
-        out.add(DataClass.PAYMENT_CARD)
-    return out
+    return len(cards) >= 2 or bool(cards and _CARD_WORDS.search(sample))
 
 
 def dominant_domain(domain_counts: dict[str, int]) -> str | None:

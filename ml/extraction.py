@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import itertools
 import re
 import string
 from collections import deque
@@ -347,6 +348,8 @@ _SQL_KEYWORDS = frozenset({"primary", "key", "unique", "constraint", "index", "f
 
 
 def _sql_unquote(value: str) -> str:
+    if "'" not in value and "\\" not in value:
+        return value  # nothing to undo: most values
     return value.replace("''", "'").replace("\\'", "'").replace('\\"', '"').replace("\\\\", "\\")
 
 
@@ -379,6 +382,113 @@ def _sql_tuple_password(fields: list[tuple[str | None, int]], columns: list[str]
     return out
 
 
+# One whole tuple without nested parentheses, tokenised as ``_SQL_TOKEN`` would: each token is
+# atomic and the repeat possessive, so the regex never splits a quoted value differently from
+# the token loop; a tuple it cannot read (nested call, open quote) goes through that loop.
+_SQL_SIMPLE_TUPLE = re.compile(
+    r"[\s,]*+\(((?>'(?:[^'\\]++|\\.|'')*'|\"(?:[^\"\\]++|\\.)*\"|;|,|[^\s,()'\";]+|\s+)*+)\)",
+    re.DOTALL,
+)
+
+
+# ``_SQL_TOKEN``'s quoted values with runs of plain characters taken whole (possessively: a
+# run is never split, so the regex neither backtracks more nor ends a value elsewhere).
+_SQL_FIELD = re.compile(
+    r"'((?:[^'\\]++|\\.|'')*)'|\"((?:[^\"\\]++|\\.)*)\"|([^\s,()'\";]+)", re.DOTALL
+)
+
+
+def _sql_fields(text: str, lo: int, hi: int) -> list[tuple[str | None, int]]:
+    """The fields of ``text[lo:hi]`` (a simple tuple's inside), as the token loop collects them.
+
+    The tokens in between (commas, semicolons, whitespace) start no field, so a search for
+    fields alone lands on the tokens the loop would read.
+    """
+    fields: list[tuple[str | None, int]] = []
+    for tok in _SQL_FIELD.finditer(text, lo, hi):
+        group = tok.lastindex or 0
+        value = tok[group]
+        if group == 3:
+            fields.append((None if value.upper() == "NULL" else value, -1))
+        else:
+            fields.append((_sql_unquote(value), tok.start(group)))
+    return fields
+
+
+def _simple_tuple_passwords(
+    text: str, lo: int, hi: int, columns: list[str], pw_idx: int | None
+) -> dict[int, str]:
+    """``_sql_tuple_password`` of the simple tuple ``text[lo:hi]``.
+
+    When the statement names a password column and the tuple has a value for every column,
+    only that value and the offsets of the addresses are read; the values come from one
+    ``findall`` and the offsets from skipping to the address fields.
+    """
+    raw = _SQL_FIELD.findall(text, lo, hi)
+    if pw_idx is None or len(columns) != len(raw):
+        return _sql_tuple_password(_sql_fields(text, lo, hi), columns)
+    single, double, bare = raw[pw_idx]
+    if bare:
+        candidate = None if bare.upper() == "NULL" else bare
+    else:
+        candidate = _sql_unquote(single or double)
+    password = _plausible_password(candidate) if candidate is not None else None
+    if password is None:
+        return {}
+    out: dict[int, str] = {}
+    matches = _SQL_FIELD.finditer(text, lo, hi)
+    skipped = 0
+    for k, (a, b, c) in enumerate(raw):
+        if "@" in a or "@" in b or "@" in c:
+            tok = next(itertools.islice(matches, k - skipped, None))
+            skipped = k + 1
+            group = tok.lastindex or 0
+            out[-1 if group == 3 else tok.start(group)] = password
+    return out
+
+
+def _sql_values(text: str, pos: int, columns: list[str], out: dict[int, str]) -> None:
+    """Passwords of the tuples of one ``VALUES`` list starting at ``pos``, into ``out``.
+
+    A token loop (depth of parentheses, a ``;`` at depth 0 ends the statement) with a fast
+    path: at depth 0 a whole simple tuple is one regex match, and its fields are read only when
+    it holds an ``@`` (no other tuple yields a password).
+    """
+    depth = 0
+    fields: list[tuple[str | None, int]] = []
+    last: tuple[int, int] | None = None  # a fast tuple whose fields are not read yet
+    pw_idx = next((i for i, c in enumerate(columns) if c in bulk.PASSWORD_NAMES), None)
+    while pos < len(text):
+        if depth == 0 and (simple := _SQL_SIMPLE_TUPLE.match(text, pos)) is not None:
+            lo, hi = last = simple.span(1)
+            if text.find("@", lo, hi) >= 0:
+                out.update(_simple_tuple_passwords(text, lo, hi, columns, pw_idx))
+            pos = simple.end()
+            continue
+        tok = _SQL_TOKEN.match(text, pos)
+        if tok is None:
+            break
+        pos = tok.end()
+        # A value or ")" after a fast tuple: the loop goes on with that tuple's fields.
+        if last is not None and tok.group(3) not in ("(", ";", ",") and not tok[0].isspace():
+            fields, last = _sql_fields(text, *last), None
+        if tok.group(3) == "(":
+            depth, fields, last = depth + 1, [], None
+        elif tok.group(3) == ")":
+            depth -= 1
+            out.update(_sql_tuple_password(fields, columns))
+        elif tok.group(3) == ";" and depth == 0:
+            break
+        elif tok.group(1) is not None:
+            fields.append((_sql_unquote(tok.group(1)), tok.start(1)))
+        elif tok.group(2) is not None:
+            fields.append((_sql_unquote(tok.group(2)), tok.start(2)))
+        elif tok.group(4) is not None:
+            fields.append((None if tok.group(4).upper() == "NULL" else tok.group(4), -1))
+        if depth < 0:
+            break
+
+
 def _sql_passwords(text: str) -> tuple[dict[int, str], set[str]]:
     """Email offset -> password from ``INSERT ... VALUES`` tuples; and every column name seen."""
     if "insert" not in text[:SCAN_CHARS].lower() and "INSERT" not in text:
@@ -391,28 +501,7 @@ def _sql_passwords(text: str) -> tuple[dict[int, str], set[str]]:
             names.update(columns)
         else:
             columns = tables.get(ins.group(1).lower(), [])
-        pos, depth = ins.end(), 0
-        fields: list[tuple[str | None, int]] = []
-        while pos < len(text):
-            tok = _SQL_TOKEN.match(text, pos)
-            if tok is None:
-                break
-            pos = tok.end()
-            if tok.group(3) == "(":
-                depth, fields = depth + 1, []
-            elif tok.group(3) == ")":
-                depth -= 1
-                out.update(_sql_tuple_password(fields, columns))
-            elif tok.group(3) == ";" and depth == 0:
-                break
-            elif tok.group(1) is not None:
-                fields.append((_sql_unquote(tok.group(1)), tok.start(1)))
-            elif tok.group(2) is not None:
-                fields.append((_sql_unquote(tok.group(2)), tok.start(2)))
-            elif tok.group(4) is not None:
-                fields.append((None if tok.group(4).upper() == "NULL" else tok.group(4), -1))
-            if depth < 0:
-                break
+        _sql_values(text, ins.end(), columns, out)
     return out, names
 
 

@@ -181,7 +181,12 @@ MODERATE_HASH_TYPES = frozenset(
 )
 
 _MAX_HASH_LEN = 512
-_ANY = re.compile("|".join(f"(?:{r.pattern})" for r in RULES))
+# One alternation of every rule, each its own named group: ``fullmatch`` tries the rules in
+# order and stops at the first that matches the whole string, so ``lastgroup`` names the rule
+# the ordered loop would pick, in one regex call instead of up to forty. (Rule patterns have no
+# capturing groups of their own.)
+_ANY = re.compile("|".join(f"(?P<r{i}>{r.pattern})" for i, r in enumerate(RULES)))
+_RULE_OF_GROUP = {f"r{i}": r for i, r in enumerate(RULES)}
 _COMPILED = tuple((re.compile(r.pattern), r) for r in RULES)
 _HEX_LETTER = re.compile("[a-fA-F]")
 _NOT_A_HASH = HashGuess(None, (), False)
@@ -199,15 +204,15 @@ def rule_matches(rule: HashRule, value: str) -> bool:
 def identify_hash(value: str) -> HashGuess:
     """Classify ``value`` by shape; ``hash_type`` is None when it does not look like a hash."""
     value = value.strip()
-    if len(value) < 16 or len(value) > _MAX_HASH_LEN or _ANY.fullmatch(value) is None:
+    if len(value) < 16 or len(value) > _MAX_HASH_LEN:
         return _NOT_A_HASH
-    for compiled, rule in _COMPILED:
-        if compiled.fullmatch(value) is None:
-            continue
-        if rule.needs_hex_letter and _HEX_LETTER.search(value) is None:
-            return _NOT_A_HASH
-        return HashGuess(rule.hash_type, rule.candidates, rule.ambiguous)
-    return _NOT_A_HASH
+    m = _ANY.fullmatch(value)
+    if m is None or m.lastgroup is None:
+        return _NOT_A_HASH
+    rule = _RULE_OF_GROUP[m.lastgroup]
+    if rule.needs_hex_letter and _HEX_LETTER.search(value) is None:
+        return _NOT_A_HASH
+    return HashGuess(rule.hash_type, rule.candidates, rule.ambiguous)
 
 
 def hash_strength(hash_type: str) -> str:

@@ -144,11 +144,22 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
     braces = frame.group_by("doc").agg(
         n=pl.len(), braces=line.str.strip_chars_start().str.starts_with("{").sum()
     )
-    parts = [frame.select("doc", "row", sep=pl.lit(""), col=pl.lit(0, pl.Int64), hit=line)]
+    # Only a line with an "@" has a field with one: the others are counted above, not split.
+    # A line without a separator is its own only field under it, so the whole line's verdict
+    # stands for field 0 there; only the lines that hold the separator are split and tested.
+    frame = frame.filter(line.str.contains("@", literal=True)).with_columns(ok=is_email_expr(line))
+    whole = frame.filter("ok")
+    parts = [whole.select("doc", "row", sep=pl.lit(""), col=pl.lit(0, pl.Int64))]
+    split_parts = []
     for sep in SEPARATORS:
-        split = line.str.split(sep)
+        has = line.str.contains(sep, literal=True)
         parts.append(
-            frame.select(
+            whole.filter(~has).select("doc", "row", sep=pl.lit(sep), col=pl.lit(0, pl.Int64))
+        )
+        split = line.str.split(sep)
+        split_parts.append(
+            frame.filter(has)
+            .select(
                 "doc",
                 "row",
                 sep=pl.lit(sep),
@@ -158,9 +169,10 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
             .explode("hit", "col")
             .select("doc", "row", "sep", "col", "hit")
         )
-    fields = pl.concat(parts).filter(pl.col("hit").str.contains("@", literal=True))
+    fields = pl.concat(split_parts).filter(pl.col("hit").str.contains("@", literal=True))
+    parts.append(fields.filter(is_email_expr(pl.col("hit"))).drop("hit"))
     hits = (
-        fields.filter(is_email_expr(pl.col("hit")))
+        pl.concat(parts)
         .group_by("doc", "sep", "col")
         .agg(all_rows=pl.len(), body_rows=(pl.col("row") > 0).sum())
     )

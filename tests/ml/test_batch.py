@@ -4,6 +4,7 @@ part scan) give what the full computation gives."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import polars as pl
@@ -14,7 +15,14 @@ from hypothesis import strategies as st
 from breachwatch.domain import DataClass
 from ml import entities, extraction
 from ml.batch import batched, extract_tables, storable_batch
-from ml.entities import _entities_of, _pipeline, cue_lines, cue_words, scanned_classes_many
+from ml.entities import (
+    _entities_of,
+    _pipeline,
+    cue_lines,
+    cue_phrases,
+    cue_words,
+    scanned_classes_many,
+)
 from ml.extraction import _LOCAL_AT_END, _local_start, decode_document, extract_table, storable_rows
 from ml.plans import detect_plan, detect_plans
 
@@ -148,6 +156,15 @@ def test_spacy_over_cue_lines_finds_what_it_finds_over_the_whole_prose(data: byt
     assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
 
 
+@pytest.mark.parametrize("data", _generated(max_bytes=400_000)[::3])
+def test_spacy_over_the_windows_of_every_line_finds_what_it_finds_over_the_whole_prose(
+    data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = decode_document(data)[:20_000]
+    monkeypatch.setattr(entities, "WINDOW_MIN", 0)
+    assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
+
+
 _PROSE = st.lists(
     st.one_of(
         st.sampled_from(
@@ -160,6 +177,9 @@ _PROSE = st.lists(
                 "phone numbers, dates of birth and e-mail addresses",
                 "leaked by ShinyHunters",
                 "INSERT INTO `users` VALUES (1,'x')",
+                "INSERT INTO `user` (`email`, `password`, `last_ip`) VALUES (1,'a@b.c','x')",
+                "E-Mail  addresses, ID cards, first and last names; Password hashes",
+                '  "email": "a@b.com", "dob": "1990-01-01", "national id": 1',
             ]
         ),
         st.text(alphabet=st.characters(codec="utf-8"), max_size=30),
@@ -175,9 +195,48 @@ def test_spacy_over_cue_lines_finds_what_it_finds_over_any_text(text: str, glue:
     assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
 
 
+@given(_PROSE, st.sampled_from(["\n", " ", "  ", "\t", "-", "(", ""]), st.integers(0, 60))
+@SETTINGS
+def test_spacy_over_the_windows_of_cues_finds_what_it_finds_over_any_text(
+    text: str, glue: str, window_min: int
+) -> None:
+    text = text.replace("\n", glue, 5)  # long lines, several cues each
+    old = entities.WINDOW_MIN
+    entities.WINDOW_MIN = window_min
+    try:
+        assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
+    finally:
+        entities.WINDOW_MIN = old
+
+
+def test_a_phrase_is_a_cue_however_its_tokens_are_spaced_or_cased() -> None:
+    for phrase in cue_phrases():
+        for glue in ("", " ", "  ", "\t"):
+            for line in (
+                glue.join(phrase),
+                f"x {glue.join(phrase).upper()}.",
+                f"({glue.join(phrase)})",
+            ):
+                assert _entities_of(cue_lines([line])[0]) == _entities_of(line), line
+
+
+def test_the_tokenizer_never_splits_two_words_of_a_phrase_written_together() -> None:
+    nlp = _pipeline()[0]
+    for phrase in entities._phrase_tokens():
+        for (a, space), (b, _) in itertools.pairwise(phrase):
+            if not (space and a[-1].isalnum() and b[0].isalnum()):
+                continue
+            for text in (a + b, f"({a}{b})", f"1{a}{b}s", f"{a.upper()}{b}.", f"x-{a}{b}"):
+                lowered = [t.lower_ for t in nlp.tokenizer(text)]
+                pairs = list(itertools.pairwise(lowered))
+                assert (a, b) not in pairs, text
+
+
 def test_tokenizer_exceptions_cut_no_match_out_of_a_line_the_cue_drops() -> None:
     nlp = _pipeline()[0]
-    assert {"database", "hacked", "inc", "records", "phone", "id"} <= cue_words()
+    assert {"database", "hacked", "inc", "records", "phone"} <= cue_words()
+    assert {("i", "d", "cards"), ("email", "addresses")} <= cue_phrases()
+    assert not {"email", "password", "user", "id"} & cue_words()  # column names of every dump
     for special in nlp.tokenizer.rules:
         for line in (special, f"{special} cards", f"Acme {special} records", f"1{special} users"):
             assert _entities_of(cue_lines([line])[0]) == _entities_of(line), line
@@ -194,14 +253,18 @@ def test_the_backward_local_part_scan_equals_the_regex(text: str) -> None:
         assert _local_start(text, lo, end) == (m.start() if m else None)
 
 
-_DIGITS = st.text(alphabet="0123456789.-+ x\n٣", max_size=120)
+_DIGITS = st.text(alphabet="0123456789.-+ x\n٣()", max_size=160)
 
 
 @given(st.lists(_DIGITS, min_size=1, max_size=4))
 @SETTINGS
 def test_columnar_scans_equal_the_regex_scans(texts: list[str]) -> None:
     def reference(sample: str) -> set[DataClass]:
-        out = entities._scan(sample, True, True)
+        out = set()
+        if len(entities._PHONE.findall(sample)) >= 3:
+            out.add(DataClass.PHONE)
+        if entities._has_cards(sample, entities._CARD.findall(sample)):
+            out.add(DataClass.PAYMENT_CARD)
         if len(entities._IPV4.findall(sample)) >= 3:
             out.add(DataClass.IP_ADDRESS)
         if len(entities._SSN.findall(sample)) >= 3:
@@ -209,3 +272,12 @@ def test_columnar_scans_equal_the_regex_scans(texts: list[str]) -> None:
         return out
 
     assert scanned_classes_many(texts) == [reference(t) for t in texts]
+
+
+@given(st.text(alphabet="0123456789 -+.()x\n٣", max_size=200))
+@SETTINGS
+def test_card_runs_and_phone_starts_see_every_regex_match(sample: str) -> None:
+    runs = pl.Series([sample]).str.extract_all(entities._CARD_RUN)[0].to_list()
+    in_runs = [c for run in runs for c in entities._CARD.findall(run)]
+    assert in_runs == entities._CARD.findall(sample)
+    assert entities._has_phones(sample) == (len(entities._PHONE.findall(sample)) >= 3)

@@ -21,7 +21,7 @@ from breachwatch.credentials import (
     password_digests,
 )
 from breachwatch.domain import DataClass as D
-from ml import extraction
+from ml import bulk, extraction, hashid
 from ml.bulk import (
     EmailKeyer,
     canonical_or_none,
@@ -158,6 +158,84 @@ def test_sql_inserts_map_passwords_by_column_name_or_hash_shape() -> None:
     ]
     assert D.DATE_OF_BIRTH in entities.data_classes
     _assert_spans(text)
+
+
+def _sql_passwords_by_tokens(text: str) -> dict[int, str]:
+    """The plain token loop over every ``VALUES`` list: the reference of the fast tuple path."""
+    tables, _ = extraction._sql_columns(text)
+    out: dict[int, str] = {}
+    for ins in extraction._SQL_INSERT.finditer(text):
+        if ins.group(2):
+            columns = [c.strip().strip('`"[]').lower() for c in ins.group(2).split(",")]
+        else:
+            columns = tables.get(ins.group(1).lower(), [])
+        pos, depth = ins.end(), 0
+        fields: list[tuple[str | None, int]] = []
+        while pos < len(text):
+            tok = extraction._SQL_TOKEN.match(text, pos)
+            if tok is None:
+                break
+            pos = tok.end()
+            if tok.group(3) == "(":
+                depth, fields = depth + 1, []
+            elif tok.group(3) == ")":
+                depth -= 1
+                out.update(extraction._sql_tuple_password(fields, columns))
+            elif tok.group(3) == ";" and depth == 0:
+                break
+            elif tok.group(1) is not None:
+                fields.append((extraction._sql_unquote(tok.group(1)), tok.start(1)))
+            elif tok.group(2) is not None:
+                fields.append((extraction._sql_unquote(tok.group(2)), tok.start(2)))
+            elif tok.group(4) is not None:
+                fields.append((None if tok.group(4).upper() == "NULL" else tok.group(4), -1))
+            if depth < 0:
+                break
+    return out
+
+
+_SQL_PIECES = st.sampled_from(
+    [
+        "INSERT INTO `users` VALUES ",
+        "INSERT INTO t (id, email, pass) VALUES",
+        "(",
+        ")",
+        ",",
+        ";",
+        " ",
+        "\n",
+        "'a@b.io'",
+        "'c@d.io'",
+        '"e@f.io"',
+        "x@y.io",
+        "'pw'",
+        "'it''s'",
+        "'x\\'y'",
+        "'",
+        '"',
+        "NULL",
+        "NOW()",
+        "5f4dcc3b5aa765d61d8327deb882cf99",
+        "'5f4dcc3b5aa765d61d8327deb882cf99'",
+        "1",
+    ]
+)
+
+
+@given(st.lists(_SQL_PIECES, max_size=40).map("".join))
+@SETTINGS
+def test_the_fast_sql_tuples_read_what_the_token_loop_reads(text: str) -> None:
+    assert extraction._sql_passwords(text)[0] == _sql_passwords_by_tokens(text)
+
+
+def test_the_fast_sql_tuples_read_generated_dumps_as_the_token_loop() -> None:
+    from breachwatch.demo.generator import documents_for_day
+
+    for channel in ("drop", "paste"):
+        for doc in documents_for_day(5, date(2026, 1, 3), channel):
+            if "INSERT" in doc.text:
+                found = extraction._sql_passwords(doc.text)[0]
+                assert found == _sql_passwords_by_tokens(doc.text)
 
 
 def test_stealer_log_blocks_attach_each_password_to_its_login() -> None:
@@ -388,10 +466,12 @@ def test_the_batch_email_keyer_equals_the_core_email_key(pepper: bytes, address:
 
 def test_vectorised_digests_equal_the_core_ones() -> None:
     words = ["", "a", "hashcat", "x" * 27, "y" * 28, "pässwörd€", "😀emoji", "\x00ab", "\ud800x"]
+    # MD4 block edges of the UTF-16LE bytes: 55/56 bytes and several blocks
+    words += ["z" * n for n in (0, 1, 27, 28, 31, 32, 60, 64, 100, 256, 300)] + ["é" * 99]
     assert password_digests_many(words) == [password_digests(w) for w in words]
 
 
-@given(st.lists(st.text(max_size=40), max_size=20))
+@given(st.lists(st.text(max_size=140), max_size=20))
 @SETTINGS
 def test_vectorised_digests_equal_the_core_ones_for_any_text(words: list[str]) -> None:
     assert password_digests_many(words) == [password_digests(w) for w in words]
@@ -570,6 +650,50 @@ def test_fast_canonicalisation_agrees_with_the_core(address: str) -> None:
         # The line grammar is stricter still (dot-atom, labelled domain): it may find nothing,
         # but what it finds is what the core would key.
         assert bulk_value is None or bulk_value == ours
+
+
+_ANY_ADDRESS = st.builds(
+    lambda local, labels, tld: f"{local}@{'.'.join(labels)}.{tld}",
+    st.text(alphabet="abcXY09._+-:<'{ äÖßİı\u0301\uff21ﬁ", min_size=1, max_size=20),
+    st.lists(
+        st.text(alphabet="abz09-äößİﬁ\u0301-", min_size=1, max_size=8), min_size=1, max_size=3
+    ),
+    st.sampled_from(["com", "de", "x", "xn--p1ai", "рф", "Com"]),
+)
+
+
+@given(_ANY_ADDRESS)
+@SETTINGS
+def test_the_cached_domain_route_keys_an_address_as_the_core(address: str) -> None:
+    try:
+        core: str | None = canonical_email(address)
+    except InvalidEmail:
+        core = None
+    assert bulk._core_canonical(address) == core
+    assert bulk._core_canonical(address) == core  # from the domain cache this time
+
+
+def _first_rule(value: str) -> str | None:
+    """The ordered rule loop ``identify_hash`` stands for: the first rule that matches."""
+    value = value.strip()
+    if not 16 <= len(value) <= 512:
+        return None
+    for compiled, rule in hashid._COMPILED:
+        if compiled.fullmatch(value) is not None:
+            return rule.hash_type if hashid.rule_matches(rule, value) else None
+    return None
+
+
+_HASHY = st.text(alphabet="0123456789abcdefABCDEF$./:*{}=,pPHS2abyxrgon", min_size=14, max_size=140)
+
+
+_HASH_EXAMPLES = json.loads((Path(__file__).parents[1] / "data" / "hash_examples.json").read_text())
+
+
+@given(st.one_of(_HASHY, st.sampled_from([e["hash"] for e in _HASH_EXAMPLES])))
+@SETTINGS
+def test_one_alternation_picks_the_rule_the_ordered_loop_picks(value: str) -> None:
+    assert hashid.identify_hash(value).hash_type == _first_rule(value)
 
 
 # --- throughput -------------------------------------------------------------------------------
