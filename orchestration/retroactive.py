@@ -1,6 +1,5 @@
 """The retroactive check: match newly enrolled credentials against the whole warehouse history."""
 
-
 from dagster import Config, OpExecutionContext, job, op
 
 from orchestration.partitions import WAREHOUSE_POOL

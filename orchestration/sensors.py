@@ -1,6 +1,5 @@
 """Sensors: the outbox sweep (at-least-once publishing) and the retroactive-check trigger."""
 
-
 from dagster import (
     DefaultSensorStatus,
     RunConfig,
