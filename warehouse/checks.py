@@ -14,7 +14,17 @@ _HEX = re.compile(r"^[0-9a-fA-F]+$")
 # Columns that only hold the platform's own vocabulary (``email``, ``plaintext``, ``HIGH``…): a
 # weak password equal to one of those words is not a leak of it.
 VOCABULARY_COLUMNS = frozenset(
-    {"data_classes", "password_kind", "hash_type", "severity", "label", "stage", "status"}
+    {
+        "data_classes",
+        "password_kind",
+        "hash_type",
+        "severity",
+        "label",
+        "stage",
+        "status",
+        "variant_reason",
+        "content_type",
+    }
 )
 
 
