@@ -214,17 +214,24 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
         # str.find counts bytes: only on an ASCII line is that a character offset.
         ascii_line = line.str.len_bytes() == line.str.len_chars()
         return out.with_columns(prefix=pl.when(ascii_line).then(found))
+    # Only a combo's password is the rest of the line; a table without a password column
+    # (a header naming none) has no password at all.
+    no_password = plan.kind != "combo" and plan.password_col is None
     if plan.email_col == 0 and plan.password_col in (None, 1) and ascii_only:
         # Byte offsets are character offsets here, so find + slice replace a costlier split.
         cut = line.str.find(plan.sep, literal=True)
         pw = line.str.slice(cut + 1)
         if plan.password_col == 1:
             pw = pw.str.splitn(plan.sep, 2).struct.field("field_0")
+        elif no_password:
+            pw = pl.lit(None, pl.String)
         return df.with_columns(field=line.str.slice(0, cut), prefix=pl.lit(0, pl.Int64), pw=pw)
     col = plan.email_col
     rest = line if col == 0 else line.str.splitn(plan.sep, col + 1).struct.field(f"field_{col}")
     parts = rest.str.splitn(plan.sep, 2)
-    if plan.password_col is None:
+    if no_password:
+        pw = pl.lit(None, pl.String)
+    elif plan.password_col is None:
         pw = parts.struct.field("field_1")
     else:
         pc = plan.password_col

@@ -265,12 +265,54 @@ def cue_lines(texts: Sequence[str]) -> list[str]:
     )
     out = [""] * len(texts)
     for doc, lines in kept.iter_rows():
-        out[doc] = "\n".join(
-            part
-            for line in lines
-            for part in (_windows(line) if len(line) > WINDOW_MIN else [line])
-        )
+        out[doc] = "\n".join(_spacy_parts(lines))
     return out
+
+
+def _spacy_parts(lines: list[str]) -> dict[str, None]:
+    """The distinct parts of a document's cue lines that spaCy must read, in order.
+
+    Each line is cut into ``_segments`` no match crosses; a segment without a cue holds no
+    match and is dropped, a long one is cut to its ``_windows``, and a part seen before in the
+    document is dropped (it holds the same matches; each entity keeps its first occurrence).
+    A dump of one ``INSERT INTO users (...) VALUES (...);`` per line thus sends its statement
+    head once, and of each row only the values that hold a cue.
+    """
+    parts: dict[str, None] = {}
+    finder = _cue_finder()
+    for line in lines:
+        segments = _segments(line)
+        for segment in segments:
+            if len(segments) > 1 and finder.search(segment) is None:
+                continue
+            for part in _windows(segment) if len(segment) > WINDOW_MIN else [segment]:
+                parts.setdefault(part)
+    return parts
+
+
+def _segments(line: str) -> list[str]:
+    """``line`` cut at the whitespace after each chunk that ends with ``)`` and has no ``/``.
+
+    spaCy tokenizes each whitespace-separated chunk on its own, so such a chunk's last token
+    ends with ``)``; no pattern token accepts such a text (only a domain token's path could
+    hold it, and that needs a ``/``; a test holds the word lists to it), and a match is a run
+    of consecutive tokens, so no match crosses the cut. SQL statements cut this way: the
+    column list's ``... password)`` ends the statement head.
+    """
+    if ")" not in line:
+        return [line]
+    out: list[str] = []
+    start = 0
+    for cut in _CUT.finditer(line):
+        out.append(line[start : cut.end()].strip())
+        start = cut.end()
+    out.append(line[start:].strip())
+    return [segment for segment in out if segment]
+
+
+# A whole chunk (whitespace or the line's start before it) without "/" that ends with ")",
+# followed by whitespace: ``_segments`` cuts there.
+_CUT = re.compile(r"(?<!\S)[^\s/]*\)(?=\s)")
 
 
 #: Lines longer than this go to spaCy as the windows around their cues only.
@@ -378,8 +420,9 @@ def _entities_of(text: str) -> Entities:
             domains.setdefault(registrable_domain(host))
         elif (org := _org_from(span, head=label == "ORG_HEAD")) is not None:
             orgs.setdefault(normalise_org(org), org)
-    spans = filter_spans([doc[s:e] for _, s, e in phrases(doc)])
-    named = {DataClass(nlp.vocab.strings[m]) for m, s, e in phrases(doc) if doc[s:e] in spans}
+    found = phrases(doc)
+    spans = filter_spans([doc[s:e] for _, s, e in found])
+    named = {DataClass(nlp.vocab.strings[m]) for m, s, e in found if doc[s:e] in spans}
     return list(orgs.values()), list(domains), max(counts, default=None), named
 
 

@@ -353,6 +353,18 @@ def _sql_unquote(value: str) -> str:
     return value.replace("''", "'").replace("\\'", "'").replace('\\"', '"').replace("\\\\", "\\")
 
 
+@lru_cache(maxsize=1024)
+def _insert_columns(names: str) -> tuple[str, ...]:
+    """The column names of an ``INSERT``'s column list; a dump repeats one list per statement."""
+    return tuple(c.strip().strip('`"[]').lower() for c in names.split(","))
+
+
+@lru_cache(maxsize=1024)
+def _password_index(columns: tuple[str, ...]) -> int | None:
+    """Index of the first column named like a password, once per distinct column list."""
+    return next((i for i, c in enumerate(columns) if c in bulk.PASSWORD_NAMES), None)
+
+
 def _sql_columns(text: str) -> tuple[dict[str, list[str]], set[str]]:
     tables: dict[str, list[str]] = {}
     for m in _SQL_CREATE.finditer(text):
@@ -363,11 +375,13 @@ def _sql_columns(text: str) -> tuple[dict[str, list[str]], set[str]]:
     return tables, {c for cols in tables.values() for c in cols}
 
 
-def _sql_tuple_password(fields: list[tuple[str | None, int]], columns: list[str]) -> dict[int, str]:
+def _sql_tuple_password(
+    fields: list[tuple[str | None, int]], columns: tuple[str, ...]
+) -> dict[int, str]:
     """Email value offset -> password for one tuple (by column name, else the first hash)."""
     out: dict[int, str] = {}
     named = len(columns) == len(fields)
-    pw_idx = next((i for i, c in enumerate(columns) if c in bulk.PASSWORD_NAMES), None)
+    pw_idx = _password_index(columns)
     for i, (value, offset) in enumerate(fields):
         if value is None or "@" not in value:
             continue
@@ -416,7 +430,7 @@ def _sql_fields(text: str, lo: int, hi: int) -> list[tuple[str | None, int]]:
 
 
 def _simple_tuple_passwords(
-    text: str, lo: int, hi: int, columns: list[str], pw_idx: int | None
+    text: str, lo: int, hi: int, columns: tuple[str, ...], pw_idx: int | None
 ) -> dict[int, str]:
     """``_sql_tuple_password`` of the simple tuple ``text[lo:hi]``.
 
@@ -447,7 +461,7 @@ def _simple_tuple_passwords(
     return out
 
 
-def _sql_values(text: str, pos: int, columns: list[str], out: dict[int, str]) -> None:
+def _sql_values(text: str, pos: int, columns: tuple[str, ...], out: dict[int, str]) -> None:
     """Passwords of the tuples of one ``VALUES`` list starting at ``pos``, into ``out``.
 
     A token loop (depth of parentheses, a ``;`` at depth 0 ends the statement) with a fast
@@ -457,7 +471,7 @@ def _sql_values(text: str, pos: int, columns: list[str], out: dict[int, str]) ->
     depth = 0
     fields: list[tuple[str | None, int]] = []
     last: tuple[int, int] | None = None  # a fast tuple whose fields are not read yet
-    pw_idx = next((i for i, c in enumerate(columns) if c in bulk.PASSWORD_NAMES), None)
+    pw_idx = _password_index(columns)
     while pos < len(text):
         if depth == 0 and (simple := _SQL_SIMPLE_TUPLE.match(text, pos)) is not None:
             lo, hi = last = simple.span(1)
@@ -497,10 +511,10 @@ def _sql_passwords(text: str) -> tuple[dict[int, str], set[str]]:
     out: dict[int, str] = {}
     for ins in _SQL_INSERT.finditer(text):
         if ins.group(2):
-            columns = [c.strip().strip('`"[]').lower() for c in ins.group(2).split(",")]
+            columns = _insert_columns(ins.group(2))
             names.update(columns)
         else:
-            columns = tables.get(ins.group(1).lower(), [])
+            columns = tuple(tables.get(ins.group(1).lower(), ()))
         _sql_values(text, ins.end(), columns, out)
     return out, names
 

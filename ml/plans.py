@@ -8,6 +8,7 @@ per document with one polars call each cost more than the rest of the extraction
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,6 +56,21 @@ PASSWORD_NAMES = frozenset(
         "hashed_password",
         "encrypted_password",
         "passwordhash",
+        # Exports of non-English tools name the column in their language.
+        "passwort",
+        "kennwort",
+        "mot_de_passe",
+        "motdepasse",
+        "contraseña",
+        "contrasena",
+        "senha",
+        "wachtwoord",
+        "parola",
+        "hasło",
+        "haslo",
+        "lösenord",
+        "salasana",
+        "пароль",
     }
 )
 SEPARATORS = (":", ";", "\t", "|", ",")
@@ -66,6 +82,11 @@ _SAMPLE = 200
 _COMBO_COLUMNS = (0, 1, 2)
 # A first line that names a column like these may be a header: all its fields get scored.
 _HEADER_HINTS = ("mail", "login", "user", "account", "pass", "pw", "hash")
+# A column name of a header row: a short run of words, no address, no digits-only value.
+_COLUMN_NAME = re.compile(r"[^\W\d_][\w \-.]{0,39}")
+# An unnamed header row needs this many columns and this share of body lines of its width.
+_MIN_HEADER_COLUMNS = 3
+MIN_HEADER_CONSISTENCY = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +153,7 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
     docs = [i for i, s in enumerate(samples) if len(s) >= 3]
     if not docs:
         return {}
-    header = [any(n in s[0].lower() for n in _HEADER_HINTS) for s in samples]
+    header = [_may_be_header(s[0]) for s in samples]
     frame = pl.DataFrame(
         {
             "doc": pl.Series([i for i in docs for _ in samples[i]], dtype=pl.Int32),
@@ -184,9 +205,55 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
     return out
 
 
+def _header_columns(first: str, sep: str) -> list[str] | None:
+    """The column names of a first line that reads as a header row under ``sep``, or None."""
+    if "@" in first or sep not in first:
+        return None
+    cols = [_norm(c) for c in first.split(sep)]
+    return cols if all(_COLUMN_NAME.fullmatch(c) for c in cols) else None
+
+
+def _may_be_header(first: str) -> bool:
+    """Whether a first line may name columns: then every field of the sample is scored."""
+    low = first.lower()
+    return any(n in low for n in _HEADER_HINTS) or any(
+        _header_columns(first, sep) is not None for sep in _HEADER_SEPARATORS
+    )
+
+
+def _unnamed_header_plan(
+    doc: int, sample: list[str], scores: dict[tuple[int, str, int, bool], float]
+) -> LinePlan | None:
+    """A table read by a header row whose names ``_header_plan`` does not know.
+
+    A CSV export with ``;`` (Excel's separator in much of Europe) and a header in another
+    language would otherwise read as a ``;`` combolist, its "password" being the rest of the
+    line (name, phone, birth date...). A header row of column names over body lines of the
+    same width is a table; with no column named like a password it has no password.
+    """
+    body = sample[1:]
+    for sep in _HEADER_SEPARATORS:
+        cols = _header_columns(sample[0], sep)
+        if cols is None or len(cols) < _MIN_HEADER_COLUMNS:
+            continue
+        width = sum(line.count(sep) == len(cols) - 1 for line in body)
+        if width < MIN_HEADER_CONSISTENCY * len(body):
+            continue
+        ratios = [scores.get((doc, sep, i, True), 0.0) for i in range(len(cols))]
+        email_col = max(range(len(cols)), key=lambda i: ratios[i])
+        if ratios[email_col] < MIN_PLAN_RATIO:
+            continue
+        pw_col = next((i for i, c in enumerate(cols) if c in PASSWORD_NAMES), None)
+        return LinePlan("table", sep, email_col, pw_col, columns=tuple(cols))
+    return None
+
+
 def _header_plan(
     doc: int, sample: list[str], scores: dict[tuple[int, str, int, bool], float]
 ) -> LinePlan | None:
+    if "@" in sample[0]:
+        # A record, not a header: "a@b.com;pass;word" is a combo with the password "pass;word".
+        return None
     for sep in _HEADER_SEPARATORS:
         cols = [_norm(c) for c in sample[0].split(sep)]
         if len(cols) < 2 or not any(c in EMAIL_NAMES or c in PASSWORD_NAMES for c in cols):
@@ -208,6 +275,8 @@ def _plan_of(
     if scores.get((doc, "{", 0, False), 0.0) >= 0.8:
         return _json_plan(sample)
     if (plan := _header_plan(doc, sample, scores)) is not None:
+        return plan
+    if (plan := _unnamed_header_plan(doc, sample, scores)) is not None:
         return plan
     best: tuple[float, LinePlan] = (scores.get((doc, "", 0, False), 0.0), LinePlan("list"))
     for sep in SEPARATORS:

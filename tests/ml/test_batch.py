@@ -5,6 +5,7 @@ part scan) give what the full computation gives."""
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 
 import polars as pl
@@ -207,6 +208,97 @@ def test_spacy_over_the_windows_of_cues_finds_what_it_finds_over_any_text(
         assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
     finally:
         entities.WINDOW_MIN = old
+
+
+_PARENS = st.lists(
+    st.sampled_from(
+        [
+            "(Acme Corp)",
+            "Acme)",
+            "Corp)",
+            "Globex Inc) has been hacked",
+            "database)",
+            "of)",
+            "(hooli.com)",
+            "hooli.com/x)",
+            "https://initech.com/a)",
+            ":)",
+            "2.5M)",
+            "10k+ users)",
+            "(dump of initech.com)",
+            "phone numbers)",
+            "date of)",
+            "birth)",
+            "victim:)",
+            "INSERT INTO `users` (`id`, `email`) VALUES (1, 'Acme Corp', 'a@b.c');",
+            "\n",
+        ]
+    )
+    | st.text(alphabet="Ab1.:(+)/ -", max_size=8),
+    max_size=14,
+)
+
+
+@given(_PARENS, st.sampled_from([" ", "  ", "\t", ""]), st.integers(0, 60))
+@SETTINGS
+def test_spacy_over_segments_cut_after_parentheses_finds_what_it_finds_over_any_text(
+    parts: list[str], glue: str, window_min: int
+) -> None:
+    text = glue.join(parts) + "\n" + glue.join(parts)  # repeated lines are read once
+    old = entities.WINDOW_MIN
+    entities.WINDOW_MIN = window_min
+    try:
+        assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
+    finally:
+        entities.WINDOW_MIN = old
+
+
+def test_no_pattern_token_accepts_a_text_that_ends_with_a_parenthesis() -> None:
+    """What ``_segments`` relies on: a token ending with ")" is part of no match."""
+    words = {
+        *entities.cue_words(),
+        *(t for phrase in entities._phrase_tokens() for t, _ in phrase),
+        *(
+            value
+            for group in entities._PATTERNS.values()
+            for pattern in group
+            for token in pattern
+            for spec in token.values()
+            if isinstance(spec, dict)
+            for value in spec.get("IN", [])
+        ),
+        *(
+            token[key]
+            for group in entities._PATTERNS.values()
+            for pattern in group
+            for token in pattern
+            for key in ("ORTH", "LOWER")
+            if isinstance(token.get(key), str)
+        ),
+    }
+    assert not [w for w in words if w.endswith(")")]
+    regexes = [
+        token["TEXT"]["REGEX"]
+        for group in entities._PATTERNS.values()
+        for pattern in group
+        for token in pattern
+        if "TEXT" in token
+    ]
+    for rx in regexes:
+        for text in ("Acme)", "acme.com)", "10k)", "1)", "aB)", "Acme-Corp)", "x.co)"):
+            assert re.fullmatch(rx, text) is None, (rx, text)
+        assert re.fullmatch(rx, "acme.com/a)") is None or "/" in rx
+
+
+def test_a_dump_of_one_insert_per_line_sends_its_statement_head_once() -> None:
+    head = "INSERT INTO accounts (id, email, password, dob, phone) VALUES"
+    rows = [f"{head} ({i}, 'u{i}@x.com', 'pw{i}', '1990-01-0{i}', '555');" for i in range(1, 6)]
+    text = "\n".join([*rows, f"{head} (9, 'v@x.com', 'Acme Corp', '', '');"])
+    assert cue_lines([text])[0] == (
+        "INSERT INTO accounts (id, email, password, dob, phone)\n"
+        "VALUES (9, 'v@x.com', 'Acme Corp', '', '');"
+    )
+    assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
 
 
 def test_a_phrase_is_a_cue_however_its_tokens_are_spaced_or_cased() -> None:

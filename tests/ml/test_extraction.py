@@ -115,6 +115,64 @@ def test_csv_columns_are_found_by_header_name() -> None:
     _assert_spans(text)
 
 
+_EXCEL_ROWS = [
+    ("megan.garrett@example.com", "rituals", "Megan Garrett", "286-544-2999x12063", "17.05.1949"),
+    ("t.gonzalez@example.org", "Dis;mantled", "Tony Gonzalez", "+1-712-785-0632", "23.10.1971"),
+    ("roland@example.net", "Harley", "Roland Gaillard", "+33 2 34 38 12 01", "06.03.1943"),
+    ("v.compton@example.com", "Chevy", "Vanessa Compton", "295-416-7930", "23.05.1958"),
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "password_col"),
+    [
+        ("E-Mail;Passwort;Name;Telefon;Geburtsdatum", 1),
+        ("Password;E-Mail;Name;Phone;Birth date", 0),
+        ("Mail-Adresse;Kundennummer;Name;Telefon;Geburtsdatum", None),
+        ("email;username;full_name;phone;birth_date", None),
+    ],
+)
+def test_semicolon_csv_exports_are_read_by_their_header_not_as_combos(
+    header: str, password_col: int | None
+) -> None:
+    """Excel's ``;`` CSV: the password is the password column's value, or none without one."""
+    rows = [list(r) for r in _EXCEL_ROWS]
+    rows[1][1] = rows[1][1].replace(";", "")  # a real CSV would quote it; the split is naive
+    if password_col == 0:
+        rows = [[r[1], r[0], *r[2:]] for r in rows]
+    text = header + "\r\n" + "".join(";".join(r) + "\r\n" for r in rows)
+    email_col = 1 if password_col == 0 else 0
+    want = [(r[email_col], None if password_col is None else r[password_col]) for r in rows]
+    assert _pairs(text) == want
+    plan = detect_plan(text.split("\n"))
+    assert plan is not None and plan.kind == "table" and plan.password_col == password_col
+    rows_out = storable_rows(text.encode(), PEPPER)[0].to_dicts()
+    assert len(rows_out) == len(rows)
+    for stored in rows_out:
+        assert not any("Garrett" in str(v) or "17.05.1949" in str(v) for v in stored.values())
+    if password_col is None:
+        assert {r["password_kind"] for r in rows_out} == {"none"}
+    _assert_spans(text)
+
+
+def test_semicolon_combolists_without_a_header_stay_combos() -> None:
+    """``email;password`` lists: the password is the rest of the line, ``;`` and all."""
+    pairs = [
+        ("a@example.com", "pass;word"),
+        ("b@example.org", "hunter2"),
+        ("c@example.net", "x;y;z;w"),
+        ("d@example.com", "plain"),
+        ("e@example.com", "p;q"),
+    ]
+    text = "".join(f"{e};{p}\n" for e, p in pairs)
+    plan = detect_plan(text.split("\n"))
+    assert plan is not None and plan.kind == "combo" and plan.sep == ";"
+    assert _pairs(text) == pairs
+    # The same behind a banner line that is no header.
+    banner = "# 5 lines | private | by seller\n" + text
+    assert _pairs(banner) == pairs
+
+
 def test_json_lines_are_read_by_key() -> None:
     text = (
         '{"id": 1, "email": "a@corp.net", "password": "x1y2z3"}\n'
@@ -180,7 +238,7 @@ def _sql_passwords_by_tokens(text: str) -> dict[int, str]:
                 depth, fields = depth + 1, []
             elif tok.group(3) == ")":
                 depth -= 1
-                out.update(extraction._sql_tuple_password(fields, columns))
+                out.update(extraction._sql_tuple_password(fields, tuple(columns)))
             elif tok.group(3) == ";" and depth == 0:
                 break
             elif tok.group(1) is not None:
