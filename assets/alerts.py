@@ -48,8 +48,8 @@ def _breach_alerts_day(
 ) -> MaterializeResult:
     settings = platform.get()
     with platform.warehouse(read_only=False) as con:
-        matches = con.execute(
-            "select * from credential_matches where partition_date = ?", [day]
+        matches = con.sql(
+            "select * from credential_matches where partition_date = ?", params=[day]
         ).to_arrow_table()
         drafts = drafts_for_matches(con, matches)
     engine = platform.store()
