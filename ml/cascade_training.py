@@ -89,6 +89,27 @@ def family_folds(families: Sequence[str], labels: Sequence[bool], k: int, seed: 
     return [fold_of[f] for f in families]
 
 
+def _out_of_family(
+    labels: Sequence[bool],
+    families: Sequence[str],
+    seed: int,
+    k: int,
+    fit_predict: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Scores of every document from a model trained without its family: ``fit_predict(train,
+    held)`` (index arrays) per fold of whole families; NaN where a fold's complement lacks a
+    label."""
+    folds = np.asarray(family_folds(families, labels, k, seed))
+    y = np.asarray(labels, dtype=bool)
+    out = np.full(len(y), np.nan)
+    for fold in range(k):
+        held = folds == fold
+        if not held.any() or len(set(y[~held].tolist())) < 2:
+            continue
+        out[held] = fit_predict(np.flatnonzero(~held), np.flatnonzero(held))
+    return out
+
+
 def out_of_family_scores(
     texts: Sequence[str],
     labels: Sequence[bool],
@@ -99,19 +120,15 @@ def out_of_family_scores(
 ) -> np.ndarray:
     """P(breach) of every document from a linear stage trained without its family (k folds
     of whole families): how the stage scores formats it has never seen."""
-    folds = np.asarray(family_folds(families, labels, k, seed))
     y = np.asarray(labels, dtype=bool)
-    out = np.full(len(texts), np.nan)
-    for fold in range(k):
-        held = folds == fold
-        if not held.any() or len(set(y[~held].tolist())) < 2:
-            continue
-        keep = np.flatnonzero(~held).tolist()
+
+    def fit_predict(train: np.ndarray, held: np.ndarray) -> np.ndarray:
         stage = LinearStage().fit(
-            [texts[i] for i in keep], y[keep].tolist(), seed, candidates=[candidate]
+            [texts[i] for i in train], y[train].tolist(), seed, candidates=[candidate]
         )
-        out[held] = stage.predict_proba([texts[i] for i in np.flatnonzero(held).tolist()])
-    return out
+        return stage.predict_proba([texts[i] for i in held])
+
+    return _out_of_family(labels, families, seed, k, fit_predict)
 
 
 def out_of_family_second_opinion(
@@ -124,16 +141,13 @@ def out_of_family_second_opinion(
 ) -> np.ndarray:
     """The second opinion's P(breach) of every document from trees trained without its
     family (the same folds as ``out_of_family_scores``)."""
-    folds = np.asarray(family_folds(families, labels, k, seed))
     y = np.asarray(labels, dtype=bool)
-    out = np.full(len(y), np.nan)
-    for fold in range(k):
-        held = folds == fold
-        if not held.any() or len(set(y[~held].tolist())) < 2:
-            continue
-        trees = LayoutTrees.fit_features(layout[~held], y[~held].tolist(), seed, structure_chars)
-        out[held] = trees.predict_proba_features(layout[held])
-    return out
+
+    def fit_predict(train: np.ndarray, held: np.ndarray) -> np.ndarray:
+        trees = LayoutTrees.fit(layout[train], y[train], seed, structure_chars)
+        return trees.predict_proba(layout[held])
+
+    return _out_of_family(labels, families, seed, k, fit_predict)
 
 
 def train_cascade(
@@ -170,7 +184,7 @@ def train_cascade(
     band = choose_band(oof_y, oof[scored], linear.threshold, MAX_SHARE)
     linear_path = linear.save(out_dir)
     seen_layout = structural_features([d.text for d in seen], linear.structure_chars)
-    trees = LayoutTrees.fit_features(seen_layout, seen_y, seed, linear.structure_chars)
+    trees = LayoutTrees.fit(seen_layout, seen_y, seed, linear.structure_chars)
     trees_path = trees.save(out_dir)
     oof_second = out_of_family_second_opinion(
         seen_layout, seen_y, [d.family for d in seen], seed, linear.structure_chars
