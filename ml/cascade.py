@@ -138,7 +138,7 @@ class Cascade:
         routed = self.band.routes(probs)
         if self.second_opinion is not None:
             linear_says = probs >= self.linear.threshold
-            routed |= linear_says != (self.second_opinion.predict_proba_features(layout) >= 0.5)
+            routed |= linear_says != (self.second_opinion.predict_proba(layout) >= 0.5)
         return routed
 
     def classify(self, texts: list[str]) -> list[Classification]:
@@ -190,6 +190,8 @@ def load_current(directory: Path) -> Cascade:
             if _sha256(trees_path) != manifest["trees_sha256"]:
                 raise ValueError(f"{trees_path.name} does not match the manifest's SHA-256")
             trees = LayoutTrees.load(trees_path)
+            if trees.structure_chars != linear.structure_chars:
+                raise ValueError("the layout trees read another prefix than the linear stage")
     except (
         OSError,
         ValueError,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ import safetensors.numpy
 from scipy.special import expit
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from ml.features import FEATURE_NAMES, FEATURES_VERSION, structural_features
+from ml.features import FEATURE_NAMES, FEATURES_VERSION
 
 ARTEFACT_FORMAT = "breachwatch-layout-trees/1"
 MAX_ITER = 100
@@ -57,14 +58,6 @@ class LayoutTrees:
 
     @classmethod
     def fit(
-        cls, texts: Sequence[str], labels: Sequence[bool], seed: int, structure_chars: int
-    ) -> LayoutTrees:
-        """Train on the layout features of ``texts`` (``structure_chars`` as the linear stage)."""
-        layout = structural_features(texts, structure_chars)
-        return cls.fit_features(layout, labels, seed, structure_chars)
-
-    @classmethod
-    def fit_features(
         cls,
         layout: np.ndarray,
         labels: Sequence[bool] | np.ndarray,
@@ -90,7 +83,7 @@ class LayoutTrees:
             structure_chars=structure_chars,
         )
 
-    def predict_proba_features(self, layout: np.ndarray) -> np.ndarray:
+    def predict_proba(self, layout: np.ndarray) -> np.ndarray:
         """P(breach) per row of layout features (``structural_features`` columns)."""
         x = np.asarray(layout, dtype=np.float64)
         rows = np.arange(len(x))
@@ -112,9 +105,6 @@ class LayoutTrees:
                 raise LayoutTreesError("a tree whose path does not end in a leaf")
             raw += self.value[node]
         return np.asarray(expit(raw), dtype=np.float64)
-
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return self.predict_proba_features(structural_features(texts, self.structure_chars))
 
     # --- persistence ---
 
@@ -156,9 +146,10 @@ class LayoutTrees:
         try:
             blob = path.read_bytes()
             arrays = safetensors.numpy.load(blob)
-            with safetensors.safe_open(str(path), framework="numpy") as handle:
-                metadata = handle.metadata() or {}
-        except (OSError, ValueError, safetensors.SafetensorError) as exc:
+            # The format's header: 8 bytes of length, then JSON with the metadata.
+            (size,) = struct.unpack("<Q", blob[:8])
+            metadata = json.loads(blob[8 : 8 + size]).get("__metadata__") or {}
+        except (OSError, ValueError, struct.error, safetensors.SafetensorError) as exc:
             raise LayoutTreesError(f"cannot read layout-trees artefact {path}: {exc}") from exc
         if metadata != cls._metadata():
             raise LayoutTreesError(f"{path} is not a {ARTEFACT_FORMAT} artefact of these features")

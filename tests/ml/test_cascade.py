@@ -64,7 +64,7 @@ class _SaysBreachAbove:
     def __init__(self, cut: float) -> None:
         self.cut = cut
 
-    def predict_proba_features(self, layout: np.ndarray) -> np.ndarray:
+    def predict_proba(self, layout: np.ndarray) -> np.ndarray:
         return (layout[:, 0] > self.cut).astype(float)
 
 

@@ -22,33 +22,33 @@ def _data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 def test_numpy_prediction_equals_scikit_learns() -> None:
     x, y = _data()
-    trees = LayoutTrees.fit_features(x, y, seed=1, structure_chars=4096)
+    trees = LayoutTrees.fit(x, y, seed=1, structure_chars=4096)
     model = HistGradientBoostingClassifier(
         max_iter=MAX_ITER, early_stopping=False, random_state=1
     ).fit(x, y)
     fresh, _ = _data(seed=2)
     np.testing.assert_allclose(
-        trees.predict_proba_features(fresh), model.predict_proba(fresh)[:, 1], atol=1e-12
+        trees.predict_proba(fresh), model.predict_proba(fresh)[:, 1], atol=1e-12
     )
-    assert ((trees.predict_proba_features(x) >= 0.5) == y).mean() > 0.95
+    assert ((trees.predict_proba(x) >= 0.5) == y).mean() > 0.95
 
 
 def test_saving_is_deterministic_and_loading_gives_the_same_trees(tmp_path: Path) -> None:
     x, y = _data()
-    first = LayoutTrees.fit_features(x, y, seed=1, structure_chars=4096).save(tmp_path / "a")
-    second = LayoutTrees.fit_features(x, y, seed=1, structure_chars=4096).save(tmp_path / "b")
+    first = LayoutTrees.fit(x, y, seed=1, structure_chars=4096).save(tmp_path / "a")
+    second = LayoutTrees.fit(x, y, seed=1, structure_chars=4096).save(tmp_path / "b")
     assert first.name == second.name and first.read_bytes() == second.read_bytes()
     loaded = LayoutTrees.load(first)
     assert first.name == f"trees-{loaded.version}.safetensors"
     np.testing.assert_array_equal(
-        loaded.predict_proba_features(x),
-        LayoutTrees.fit_features(x, y, seed=1, structure_chars=4096).predict_proba_features(x),
+        loaded.predict_proba(x),
+        LayoutTrees.fit(x, y, seed=1, structure_chars=4096).predict_proba(x),
     )
 
 
 def test_a_broken_or_foreign_artefact_is_refused_with_a_clear_error(tmp_path: Path) -> None:
     x, y = _data()
-    path = LayoutTrees.fit_features(x, y, seed=1, structure_chars=4096).save(tmp_path)
+    path = LayoutTrees.fit(x, y, seed=1, structure_chars=4096).save(tmp_path)
     blob = path.read_bytes()
     path.write_bytes(blob[: len(blob) // 2])
     with pytest.raises(LayoutTreesError, match="cannot read"):
@@ -64,8 +64,8 @@ def test_a_broken_or_foreign_artefact_is_refused_with_a_clear_error(tmp_path: Pa
 
 def test_a_tree_that_loops_raises_instead_of_hanging() -> None:
     x, y = _data()
-    trees = LayoutTrees.fit_features(x, y, seed=1, structure_chars=4096)
+    trees = LayoutTrees.fit(x, y, seed=1, structure_chars=4096)
     first = int(np.flatnonzero(~trees.is_leaf)[0])
     trees.left[first] = trees.right[first] = first  # the root points at itself
     with pytest.raises(LayoutTreesError, match="leaf"):
-        trees.predict_proba_features(x[:5])
+        trees.predict_proba(x[:5])
