@@ -240,11 +240,17 @@ def _cue_rx() -> str:
     phrase (a test holds that against its tokenizer). A phrase of several tokens is a cue as a
     whole (``_phrase_rx``).
     """
+    edge = r"[^\p{L}\p{N}]"
+    return f"(?i)(?:^|{edge})(?:{_cue_alternatives()})(?:{edge}|$)|{_BRACKETED}"
+
+
+@lru_cache(maxsize=1)
+def _cue_alternatives() -> str:
+    """Every cue word and multi-token phrase as one alternation, longest first (the syntax
+    Python ``re`` and Rust ``regex`` share)."""
     words = sorted(cue_words(), key=len, reverse=True)
     phrases = sorted((p for p in _phrase_tokens() if len(p) > 1), key=lambda p: (-len(p), p))
-    alternatives = "|".join([*(re.escape(w) for w in words), *map(_phrase_rx, phrases)])
-    edge = r"[^\p{L}\p{N}]"
-    return f"(?i)(?:^|{edge})(?:{alternatives})(?:{edge}|$)|{_BRACKETED}"
+    return "|".join([*(re.escape(w) for w in words), *map(_phrase_rx, phrases)])
 
 
 def cue_lines(texts: Sequence[str]) -> list[str]:
@@ -356,9 +362,7 @@ def _cue_finder() -> re.Pattern[str]:
     but ASCII punctuation and whitespace. That only finds more, which costs a bigger window,
     never a lost match.
     """
-    words = sorted(cue_words(), key=len, reverse=True)
-    phrases = sorted((p for p in _phrase_tokens() if len(p) > 1), key=lambda p: (-len(p), p))
-    alternatives = "|".join([*(re.escape(w) for w in words), *map(_phrase_rx, phrases)])
+    alternatives = _cue_alternatives()
     domain_char = r"[^\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\s]"
     return re.compile(
         rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])"

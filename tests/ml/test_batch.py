@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import polars as pl
@@ -196,18 +198,25 @@ def test_spacy_over_cue_lines_finds_what_it_finds_over_any_text(text: str, glue:
     assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
 
 
+@contextmanager
+def _window_min(chars: int) -> Iterator[None]:
+    """``entities.WINDOW_MIN`` set to ``chars`` (small values force windows on short lines)."""
+    old = entities.WINDOW_MIN
+    entities.WINDOW_MIN = chars
+    try:
+        yield
+    finally:
+        entities.WINDOW_MIN = old
+
+
 @given(_PROSE, st.sampled_from(["\n", " ", "  ", "\t", "-", "(", ""]), st.integers(0, 60))
 @SETTINGS
 def test_spacy_over_the_windows_of_cues_finds_what_it_finds_over_any_text(
     text: str, glue: str, window_min: int
 ) -> None:
     text = text.replace("\n", glue, 5)  # long lines, several cues each
-    old = entities.WINDOW_MIN
-    entities.WINDOW_MIN = window_min
-    try:
+    with _window_min(window_min):
         assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
-    finally:
-        entities.WINDOW_MIN = old
 
 
 _PARENS = st.lists(
@@ -245,12 +254,8 @@ def test_spacy_over_segments_cut_after_parentheses_finds_what_it_finds_over_any_
     parts: list[str], glue: str, window_min: int
 ) -> None:
     text = glue.join(parts) + "\n" + glue.join(parts)  # repeated lines are read once
-    old = entities.WINDOW_MIN
-    entities.WINDOW_MIN = window_min
-    try:
+    with _window_min(window_min):
         assert _entities_of(cue_lines([text])[0]) == _entities_of(text)
-    finally:
-        entities.WINDOW_MIN = old
 
 
 def test_no_pattern_token_accepts_a_text_that_ends_with_a_parenthesis() -> None:
