@@ -5,9 +5,10 @@ bookkeeping) was most of the extraction time, since a day of breach documents is
 ones. Here every such call runs once per batch: the sample lines of all documents are scored in
 one frame (``ml.plans.detect_plans``), the lines of all line-oriented documents go through
 ``ml.bulk.line_frames_by_plan`` in one pass with a ``doc`` column (only the field split is per
-plan), and the statistics the entities need (kinds, hash types, domains, spans) are one
-``group_by``. Only the generic path (SQL, JSON,
-stealer logs, prose) and spaCy (over cue lines only) stay per document.
+plan), SQL dumps written a statement or a tuple per line are read by ``ml.sql_lines`` in one
+pass, and the statistics the entities need (kinds, hash types, domains, spans) are one
+``group_by``. Only the generic path (JSON, stealer logs, prose, SQL the statement reader hands
+back) and spaCy (over cue lines only) stay per document.
 
 ``extract_table`` and ``storable_rows`` in ``ml.extraction`` are this path for a batch of one,
 so the per-document and batch results are the same by construction; tests hold them equal.
@@ -34,13 +35,17 @@ from ml.extraction import (
     FRAME_SCHEMA,
     PROSE_HEAD,
     PROSE_TAIL,
+    SCAN_CHARS,
     DocumentEntities,
     ExtractedCredential,
     decode_document,
     generic_credentials,
+    has_obfuscated_address,
     scrub,
+    sql_create_columns,
 )
 from ml.plans import LinePlan, detect_plans
+from ml.sql_lines import StatementContext, read_statements
 
 _DOC = pl.Int32
 T = TypeVar("T")
@@ -84,25 +89,42 @@ def _credentials(
     """The credential frame of the batch, ordered by document and span; the names each shows."""
     names: list[set[str]] = [set() for _ in texts]
     by_plan: dict[LinePlan, list[int]] = {}
-    frames: list[pl.DataFrame] = []
-    docs: list[int] = []
-    creds: list[ExtractedCredential] = []
+    sql = {i for i, plan in enumerate(plans) if plan == LinePlan("sql")}
+    generic = [i for i, plan in enumerate(plans) if plan is None]
     for i, plan in enumerate(plans):
-        if plan is None:
-            found, names[i] = generic_credentials(texts[i])
-            docs += [i] * len(found)
-            creds += found
-        else:
+        if plan is not None and plan.kind != "sql":
             # Column names only feed the data classes: documents that read alike share a pass.
             by_plan.setdefault(replace(plan, columns=()), []).append(i)
             names[i] = set(plan.columns)
-    if by_plan:
-        frame, leftover = line_frames_by_plan(lines, list(by_plan.items()))
-        frames.append(frame)
+    presplit = None
+    if sql:
+        context = StatementContext(
+            {i: texts[i] for i in sql}, sql_create_columns, has_obfuscated_address
+        )
+        read = read_statements(lines, sorted(sql), context, SCAN_CHARS)
+        presplit = read.fields
+        generic += sorted(read.unread)
+        for i, shown in read.names.items():
+            names[i] = shown
+    frames: list[pl.DataFrame] = []
+    docs: list[int] = []
+    creds: list[ExtractedCredential] = []
+    if by_plan or presplit is not None:
+        frame, leftover = line_frames_by_plan(lines, list(by_plan.items()), presplit=presplit)
+        # A statement line the validation refuses needs its statement: its document is read
+        # whole by the generic path (the reader's grammar makes this not happen).
+        unread = {i for i, _, _ in leftover if i in sql}
+        frames.append(frame.filter(~pl.col("doc").is_in(list(unread))) if unread else frame)
+        generic += sorted(unread)
         for i, line_no, start in leftover:
-            found = generic_credentials(lines[i][line_no], line_no, start)[0]
-            docs += [i] * len(found)
-            creds += found
+            if i not in unread:
+                found = generic_credentials(lines[i][line_no], line_no, start)[0]
+                docs += [i] * len(found)
+                creds += found
+    for i in generic:
+        found, names[i] = generic_credentials(texts[i])
+        docs += [i] * len(found)
+        creds += found
     frames.append(_objects_frame(docs, creds))
     frame = pl.concat(frames, how="vertical_relaxed")
     return frame.sort("doc", "span_start", maintain_order=True), names

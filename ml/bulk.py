@@ -273,18 +273,19 @@ _COMBO_STRIP = " \t"  # a combo's password is the rest of the line: quotes may b
 _FIELD_STRIP = " \t\"'"
 
 
-def _passwords(pw: pl.Series, combo: pl.Series) -> pl.Series:
+def _strip_of(plan: LinePlan) -> str:
+    """What is cut from both ends of a password read under ``plan`` (a combo keeps quotes)."""
+    return _COMBO_STRIP if plan.kind == "combo" else _FIELD_STRIP
+
+
+def _passwords(pw: pl.Series, strip: pl.Series) -> pl.Series:
     """Password values with padding, junk (NULL, masks) and absurd lengths turned into null.
 
-    ``combo`` marks the rows read under a combo plan, whose passwords keep their quotes.
+    ``strip`` holds, per row, the characters its plan cuts from the password's ends.
     """
     edges = "".join(re.escape(c) for c in _FIELD_STRIP)
     if pw.str.contains(f"^[{edges}]|[{edges}]$").any():
-        pw = pl.select(
-            pl.when(combo)
-            .then(pw.str.strip_chars(_COMBO_STRIP))
-            .otherwise(pw.str.strip_chars(_FIELD_STRIP))
-        ).to_series()
+        pw = pl.select(pw.str.strip_chars(strip)).to_series()
     keep = pw.str.len_chars().is_between(1, 256) & ~pw.str.contains(_JUNK_RX)
     return pl.select(pl.when(keep).then(pw)).to_series().alias("pw")
 
@@ -315,7 +316,7 @@ def line_frames(
     return line_frames_by_plan(documents, [(plan, range(len(documents)))], first_line, first_char)
 
 
-def _batch_lines(
+def batch_lines(
     documents: Sequence[Sequence[str]], order: Sequence[int], first_line: int, first_char: int
 ) -> pl.DataFrame:
     """The lines of the documents ``order`` lists, in that order, placed in their documents."""
@@ -343,6 +344,7 @@ def line_frames_by_plan(
     groups: Sequence[tuple[LinePlan, Sequence[int]]],
     first_line: int = 0,
     first_char: int = 0,
+    presplit: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, list[tuple[int, int, int]]]:
     """``line_frames`` for documents read under several plans, in one pass.
 
@@ -350,24 +352,31 @@ def line_frames_by_plan(
     Only the field split depends on the plan (one slice of the batch's lines per plan);
     validation, canonical addresses, passwords and hash types run once over all lines, so a
     batch of small documents read under a dozen plans pays each columnar step's fixed cost
-    once, not a dozen times.
+    once, not a dozen times. ``presplit`` holds address fields another reader split already
+    (``ml.sql_lines``), with the columns ``doc``, ``line``, ``line_no``, ``line_start``,
+    ``field``, ``prefix`` and a final ``pw``; they are validated with the rest.
     """
-    lines = _batch_lines(
+    lines = batch_lines(
         documents, [i for _, members in groups for i in members], first_line, first_char
     )
     parts: list[pl.DataFrame] = []
     offset, ascii_only = 0, True
-    columns = ["doc", "line", "line_no", "line_start", "field", "prefix", "pw", "combo"]
+    columns = ["doc", "line", "line_no", "line_start", "field", "prefix", "pw", "strip"]
     for plan, members in groups:
         size = sum(len(documents[i]) for i in members)
         part = lines.slice(offset, size)
         offset += size
         ascii_part = bool(part["ascii"].all())
         ascii_only &= ascii_part
-        fields = _fields(part, plan, ascii_part).with_columns(combo=pl.lit(plan.kind == "combo"))
+        fields = _fields(part, plan, ascii_part).with_columns(strip=pl.lit(_strip_of(plan)))
         parts.append(
             fields.select(columns).cast({"field": pl.String, "prefix": pl.Int64, "pw": pl.String})
         )
+    if presplit is not None:
+        field = presplit["field"]
+        ascii_only &= bool((field.str.len_bytes() == field.str.len_chars()).all())
+        split = presplit.with_columns(strip=pl.lit("")).select(columns)
+        parts.append(split.cast({"field": pl.String, "prefix": pl.Int64, "pw": pl.String}))
     df = pl.concat(parts)
     valid = df["field"].str.contains(_WRAPPED_RX).fill_null(False) & df["prefix"].is_not_null()
     leftover = df.filter(~valid & pl.col("line").str.contains("@", literal=True))
@@ -386,7 +395,7 @@ def line_frames_by_plan(
         email = email.scatter(slow, pl.Series(fixed, dtype=pl.String))
         domain = domain.scatter(slow, pl.Series([_domain(v) for v in fixed], dtype=pl.String))
     df = df.with_columns(email, domain).filter(pl.col("email").is_not_null())
-    df = df.with_columns(_passwords(df["pw"], df["combo"]))
+    df = df.with_columns(_passwords(df["pw"], df["strip"]))
     df = df.with_columns(hash_type=_hash_types(df["pw"]))
     kind = (
         pl.when(pl.col("pw").is_null())

@@ -218,12 +218,19 @@ def find_addresses(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[
             if canonical is not None:
                 found[start] = (start, m.end(), canonical)
         at = text.find("@", at + 1, hi)
+    _add_all_obfuscated(text, lo, hi, found)
+    return sorted(found.values())
+
+
+def _add_all_obfuscated(
+    text: str, lo: int, hi: int, found: dict[int, tuple[int, int, str]]
+) -> None:
+    """The addresses written ``name [at] domain [dot] com`` or ``name at domain dot com``."""
     for obf in _BRACKET_AT.finditer(text, lo, hi):
         _add_obfuscated(text, obf.start(), obf.end(), _OBF_DOMAIN, found)
     if " at " in text or " AT " in text:
         for obf in _SPELLED_AT.finditer(text, lo, hi):
             _add_obfuscated(text, obf.start(), obf.end(), _SPELLED_DOMAIN, found, spelled=True)
-    return sorted(found.values())
 
 
 def _add_obfuscated(
@@ -503,6 +510,20 @@ def _sql_values(text: str, pos: int, columns: tuple[str, ...], out: dict[int, st
             break
 
 
+def sql_create_columns(text: str) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+    """The columns of a text's ``CREATE TABLE`` statements by lower-cased table name, and all
+    their names, as ``generic_credentials`` reads them (for ``ml.sql_lines``)."""
+    tables, names = _sql_columns(text)
+    return {t: tuple(c) for t, c in tables.items()}, names
+
+
+def has_obfuscated_address(text: str) -> bool:
+    """Whether ``find_addresses`` finds an address written ``a [at] b [dot] c`` or spelled."""
+    found: dict[int, tuple[int, int, str]] = {}
+    _add_all_obfuscated(text, 0, len(text), found)
+    return bool(found)
+
+
 def _sql_passwords(text: str) -> tuple[dict[int, str], set[str]]:
     """Email offset -> password from ``INSERT ... VALUES`` tuples; and every column name seen."""
     if "insert" not in text[:SCAN_CHARS].lower() and "INSERT" not in text:
@@ -735,7 +756,7 @@ def extract_file_streaming(
             lines = piece.split("\n")
             if not planned:
                 plan, planned = bulk.detect_plan(lines), True
-            if plan is not None:
+            if plan is not None and plan.kind != "sql":  # statements may span chunks
                 yield from credentials_of(_line_table(lines, plan, first_line, first_char))
             else:
                 yield from generic_credentials(piece, first_line, first_char)[0]

@@ -95,7 +95,8 @@ class LinePlan:
 
     ``combo``: the password is the rest of the line after the address field (passwords may hold
     the separator); ``table``: separated fields, the password in ``password_col``; ``jsonl``: one
-    JSON object per line; ``list``: one address per line.
+    JSON object per line; ``list``: one address per line; ``sql``: ``INSERT`` statements a
+    line or a tuple per line (``ml.sql_lines``).
     """
 
     kind: str
@@ -153,7 +154,7 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
     docs = [i for i, s in enumerate(samples) if len(s) >= 3]
     if not docs:
         return {}
-    header = [_may_be_header(s[0]) for s in samples]
+    header = [bool(s) and _may_be_header(s[0]) for s in samples]
     frame = pl.DataFrame(
         {
             "doc": pl.Series([i for i in docs for _ in samples[i]], dtype=pl.Int32),
@@ -267,6 +268,20 @@ def _header_plan(
     return None
 
 
+_SQL_HEAD = re.compile(r"\s*INSERT\s+(?:IGNORE\s+)?INTO\s", re.IGNORECASE)
+
+
+def _is_sql(sample: list[str]) -> bool:
+    """Whether the sample's addresses sit in ``INSERT`` statements written a line or a tuple
+    per line (``ml.sql_lines`` reads those; it gives back any document it cannot read)."""
+    heads = [_SQL_HEAD.match(line) is not None for line in sample]
+    with_at = [i for i, line in enumerate(sample) if "@" in line]
+    if not any(heads) or not with_at:
+        return False
+    statement = sum(heads[i] or sample[i].lstrip().startswith("(") for i in with_at)
+    return statement >= MIN_PLAN_RATIO * len(with_at)
+
+
 def _plan_of(
     doc: int, sample: list[str], scores: dict[tuple[int, str, int, bool], float]
 ) -> LinePlan | None:
@@ -291,8 +306,13 @@ def _plan_of(
 def detect_plans(documents: Sequence[Sequence[str]]) -> list[LinePlan | None]:
     """``detect_plan`` for many documents (each given as its lines) in one columnar pass."""
     samples = [_sample(lines) for lines in documents]
-    scores = _scores(samples)
-    return [_plan_of(i, sample, scores) for i, sample in enumerate(samples)]
+    sql = [len(sample) >= 3 and _is_sql(sample) for sample in samples]
+    # A dump's statement lines are long: splitting them by every separator is wasted work.
+    scores = _scores([[] if is_sql else s for s, is_sql in zip(samples, sql, strict=True)])
+    return [
+        LinePlan("sql") if is_sql else _plan_of(i, sample, scores)
+        for i, (sample, is_sql) in enumerate(zip(samples, sql, strict=True))
+    ]
 
 
 def detect_plan(lines: Sequence[str]) -> LinePlan | None:

@@ -1,0 +1,349 @@
+"""Vectorised reading of SQL dumps written one statement, or one or more tuples, per line.
+
+The generic path in ``ml.extraction`` reads ``INSERT ... VALUES`` tuples with a Python token
+loop and scans each whole text with a dozen Python regexes: ~15 µs a credential, the largest
+cost of a dump mix. Most dumps write one statement per line (``INSERT INTO t (...) VALUES
+(...);``), or the tuples of a statement one (or forty) per line; those lines are read here by
+column expressions over the batch's lines, and the address fields go through the same
+validation as every line-oriented dump (``ml.bulk.line_frames_by_plan``, ``presplit``).
+
+This reader is an accelerator, not a second parser: it reads a document only when it gives
+exactly what ``generic_credentials`` gives, and otherwise hands the document back whole
+(``StatementsRead.unread``). It hands back a document when a statement line does not fit the
+strict grammar below (a tuple spread over lines, a nested call, an open quote, a comment), a
+line outside a statement holds an ``@``, an ``@`` field that could hold an address is not a
+plain quoted one, a tuple with an address has no named password column or no plausible
+password there (the generic path then looks beside the address), its ``INSERT`` heads are not
+exactly those the generic path finds, it reads as JSON or as a stealer log, or it holds an
+obfuscated address. Python's exact scans run only on the documents whose lines a Rust regex
+flags (a ``CREATE`` for the tables' columns, a bracket or a spelled "at" for obfuscation).
+``tests/ml/test_sql_lines.py`` holds both paths equal on generated dumps and hypothesis SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from ml.bulk import batch_lines
+from ml.plans import PASSWORD_NAMES
+
+# One field as the generic tokenizer reads it: a quoted value (doubled or backslash-escaped
+# quotes inside) or a bare token.
+_FIELD = r"""'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"|[^\s,()'";]+"""
+_TUPLE = rf"\(\s*(?:(?:{_FIELD})\s*,\s*)*(?:{_FIELD})\s*\)"
+#: What may follow a statement head, or make a whole line inside a statement: whole tuples,
+#: separated by commas, the last maybe closing the statement with ``;``.
+_LINE_GRAMMAR = rf"^\s*(?:{_TUPLE}\s*,\s*)*(?:{_TUPLE}\s*[,;]?\s*)?$"
+#: Tokens that cover a line of that grammar end to end, separators kept with the token before.
+_TOKEN = rf"\s*(?:\(|\)\s*[,;]?|(?:{_FIELD})\s*,?)\s*"
+#: A statement head at the start of a line (ASCII table names: the generic path's ``\w`` and
+#: Rust's differ beyond ASCII; a head only one of them sees makes the document unread).
+_HEAD = (
+    r"(?i)^(?P<head>\s*INSERT\s+(?:IGNORE\s+)?INTO\s+[`\"\[]?(?P<table>[A-Za-z0-9_$.]+)"
+    r"[`\"\]]?\s*(?:\((?P<names>[^)]*)\))?\s*VALUES\s*)"
+)
+#: Every place Python's case-insensitive ``INSERT`` could start (its folding of ``ı``, ``İ``
+#: and ``ſ`` included): a document whose count differs from its heads' is handed back.
+_INSERT_ANYWHERE = "(?i)[iıİ]n[sſ]ert"
+_STEALER_HINT = r"(?i)^[ \t]*(?:password|pass|pwd|passwd)[ \t]*[:=]"
+#: Lines where an obfuscated address (``a [at] b [dot] c``, ``a at b dot c``) may start or
+#: continue; a document with one is scanned by the generic path's own finders.
+_OBFUSCATION_HINT = (
+    r"(?i)[\[\(\{<]\s*(?:(?:at|@)\s*(?:[\]\)\}>]|$)|$)"
+    r"|^\s*(?:at|@)\s*[\]\)\}>]"
+    r"|(?:^|\s)at(?:\s*$|\s+[a-z0-9\-]+(?:\s+dot\s+[a-z0-9\-]+)*(?:(?:\s+dot)?\s*$|\s+dot\s+[a-z]))"
+)
+_CREATE_HINT = r"(?i)create(?:\s+table|\s*$)"
+#: A non-ASCII letter, mark or digit that ``ml.extraction``'s address grammar reads as part of
+#: an address (it ends one at punctuation and symbol blocks).
+_WORD = (
+    r"[\p{L}\p{M}\p{Nd}&&[^\x00-\xbf\u2000-\u2bff\u2e00-\u2e7f\u3000-\u303f"
+    r"\ufe10-\ufe1f\ufe30-\ufe6f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    r"\ufff0-\uffff]]"
+)
+
+
+def _plain_address(local: str, alnum: str, tld: str) -> str:
+    """A quoted address that ``find_addresses`` reads from exactly its first to last
+    character: a dot-atom local part well inside its 64-character window, labels of at most
+    63 characters, a top-level domain of letters."""
+    return (
+        rf"""^['"]{local}{{1,60}}(?:\.{local}{{1,60}})*@"""
+        rf"""(?:{alnum}(?:(?:{alnum}|-){{0,61}}{alnum})?\.)+{tld}['"]$"""
+    )
+
+
+_PLAIN_ASCII = _plain_address("[A-Za-z0-9_%+\\-]", "[A-Za-z0-9]", "[A-Za-z]{2,24}")
+_PLAIN_UNICODE = _plain_address(
+    rf"(?:[A-Za-z0-9_%+\-]|{_WORD})",
+    rf"(?:[A-Za-z0-9]|{_WORD})",
+    rf"(?:[A-Za-z]{{2,24}}|[\p{{L}}&&{_WORD}]{{2,24}})",
+)
+#: Where a domain may start after an "@" (a label, a dot, a label): only such a field can hold
+#: an address that ``find_addresses`` would find.
+_MAY_HOLD_ADDRESS = r"@(?:[A-Za-z0-9]|[^\x00-\x7f])[^.]*\.(?:[A-Za-z0-9]|[^\x00-\x7f])"
+_JUNK = r"(?i)^(?:null|none|n/a|nil|-|undefined|\**)$"
+#: ``str.strip()``'s whitespace: Python's set, not Rust's (which lacks U+001C..U+001F).
+_PY_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+#: A character ``_plausible_password`` may cut from an end: Rust's ``\s`` is Python's
+#: whitespace but U+001C..U+001F; and the quotes.
+_EDGE = r"""[\s\x1c-\x1f'"`]"""
+
+
+@dataclass(frozen=True, slots=True)
+class StatementContext:
+    """The generic path's own readings, for the documents a Rust pre-filter flags.
+
+    ``texts`` maps a batch index to its document; ``create_columns`` gives a text's
+    ``CREATE TABLE`` columns by lower-cased table name and every column name it shows;
+    ``has_obfuscated`` says whether ``find_addresses`` finds an obfuscated address in it.
+    """
+
+    texts: Mapping[int, str]
+    create_columns: Callable[[str], tuple[dict[str, tuple[str, ...]], set[str]]]
+    has_obfuscated: Callable[[str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class StatementsRead:
+    """Address fields split for ``ml.bulk.line_frames_by_plan(presplit=...)``, the documents
+    handed back whole and the column names each read document shows (for data classes)."""
+
+    fields: pl.DataFrame
+    unread: set[int]
+    names: dict[int, set[str]]
+
+
+def _insert_columns(names: str) -> tuple[str, ...]:
+    return tuple(c.strip().strip('`"[]').lower() for c in names.split(","))
+
+
+def _statement_columns(
+    heads: pl.DataFrame, tables: Mapping[int, Mapping[str, tuple[str, ...]]]
+) -> pl.DataFrame:
+    """``ncols`` and ``pw_idx`` per distinct (doc, table, column list) of the heads."""
+    rows = []
+    for doc, table, names in heads.iter_rows():
+        # As the generic path: an empty or missing list takes the CREATE TABLE columns.
+        if names:
+            columns = _insert_columns(names)
+        else:
+            columns = tuple(tables.get(doc, {}).get(table.lower(), ()))
+        pw_idx = next((i for i, c in enumerate(columns) if c in PASSWORD_NAMES), None)
+        rows.append((doc, table, names, len(columns), pw_idx))
+    schema = {
+        "doc": pl.Int32,
+        "table": pl.String,
+        "names": pl.String,
+        "ncols": pl.Int64,
+        "pw_idx": pl.Int64,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _subset(values: pl.Series, mask: pl.Series, expr: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """``expr`` applied to the rows ``mask`` selects only (most values need none of it)."""
+    if not mask.any():
+        return values
+    idx = mask.arg_true()
+    return values.scatter(idx, pl.select(expr(pl.lit(values.gather(idx)))).to_series())
+
+
+def _unescape(v: pl.Expr) -> pl.Expr:
+    return (
+        v.str.replace_all("''", "'", literal=True)
+        .str.replace_all("\\'", "'", literal=True)
+        .str.replace_all('\\"', '"', literal=True)
+        .str.replace_all("\\\\", "\\", literal=True)
+    )
+
+
+def _strip_pair(v: pl.Expr) -> pl.Expr:
+    v = v.str.strip_chars(_PY_SPACE)
+    first, size = v.str.head(1), v.str.len_chars()
+    paired = (size >= 2) & (first == v.str.tail(1)) & first.is_in(["'", '"', "`"])
+    return pl.when(paired).then(v.str.slice(1, size - 2)).otherwise(v)
+
+
+def plausible_passwords(tokens: pl.Series) -> pl.Series:
+    """``_plausible_password(_sql_unquote(value))`` of the generic path for field tokens: the
+    inside of a quoted value unescaped, a bare token as it is (``NULL`` none), stripped of
+    Python's whitespace and one pair of matching quotes; null when empty, junk or too long."""
+    quoted = tokens.str.head(1).is_in(["'", '"'])
+    inside = tokens.str.slice(1, tokens.str.len_chars() - 2)
+    bare = ~tokens.str.contains("(?i)^null$")
+    values = pl.select(pl.when(quoted).then(inside).when(bare).then(tokens)).to_series()
+    values = _subset(values, quoted & values.str.contains(r"['\\]"), _unescape)
+    edged = values.str.contains(f"^{_EDGE}|{_EDGE}$").fill_null(False)
+    values = _subset(values, edged, _strip_pair)
+    ok = values.str.len_chars().is_between(1, 256) & ~values.str.contains(_JUNK)
+    return pl.select(pl.when(ok).then(values)).to_series()
+
+
+def _field_text(token: pl.Expr) -> pl.Expr:
+    """A field token without the separator and whitespace after it."""
+    return token.str.strip_chars_end().str.strip_suffix(",").str.strip_chars_end()
+
+
+def _line_survey(lines: pl.DataFrame) -> pl.DataFrame:
+    """Per line: its statement head, the rest, whether it is inside a statement and fits the
+    grammar, and the Rust pre-filters."""
+    line = pl.col("line")
+    return (
+        lines.lazy()
+        .select("doc", "line", "line_no", "line_start")
+        .with_columns(line.str.extract_groups(_HEAD).struct.unnest())
+        .with_columns(
+            head_len=pl.col("head").str.len_chars().fill_null(0),
+            statement=pl.col("head").is_not_null().cum_sum().over("doc"),
+        )
+        .with_columns(rest=line.str.slice(pl.col("head_len")))
+        .with_columns(
+            fits=pl.col("rest").str.contains(_LINE_GRAMMAR),
+            ends=pl.col("rest").str.contains(r";\s*$").cast(pl.Int32),
+            at=line.str.contains("@", literal=True),
+        )
+        .with_columns(
+            inside=(pl.col("statement") > 0)
+            & (pl.col("ends").cum_sum().over("doc", "statement") - pl.col("ends") == 0)
+        )
+        .collect()
+    )
+
+
+def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
+    """Per document: whether the lines alone already hand it back, and the pre-filter hits."""
+    line, head = pl.col("line"), pl.col("head")
+    return survey.group_by("doc").agg(
+        bad=(
+            (pl.col("inside") & ~pl.col("fits"))
+            | (~pl.col("inside") & pl.col("at"))
+            | head.str.contains("@", literal=True).fill_null(False)
+            | line.str.contains(_STEALER_HINT)
+        ).any(),
+        heads=head.is_not_null().sum(),
+        inserts=line.str.count_matches(_INSERT_ANYWHERE).sum(),
+        # The generic path reads SQL only when "insert" shows in the first SCAN_CHARS
+        # characters (any case) or "INSERT" anywhere.
+        scanned=(
+            head.str.strip_chars_start().str.starts_with("INSERT")
+            | (pl.col("line_start") + pl.col("head_len") <= scan_chars)
+        ).any(),
+        create=line.str.contains(_CREATE_HINT).any(),
+        obfuscation=line.str.contains(_OBFUSCATION_HINT).any(),
+    )
+
+
+def _tokens(inside: pl.DataFrame) -> pl.DataFrame:
+    """Every token of the statement lines, with its field's place in its tuple.
+
+    A line that fits the grammar is tokenised end to end; a field's tuple opens at the last
+    ``(`` token before it and closes at the next ``)``, so its index and the tuple's width are
+    row arithmetic (no window per tuple).
+    """
+    tok = (
+        inside.select("doc", "line_no", "head_len", "ncols", "pw_idx", "rest")
+        .with_columns(token=pl.col("rest").str.extract_all(_TOKEN))
+        .drop("rest")
+        .explode("token")
+        .drop_nulls("token")
+        .with_row_index("row")
+    )
+    width = pl.col("token").str.len_chars()
+    core = pl.col("token").str.strip_chars_start()
+    first_of_line = (pl.col("line_no") != pl.col("line_no").shift(1)) | (
+        pl.col("doc") != pl.col("doc").shift(1)
+    )
+    row = pl.col("row").cast(pl.Int64)
+    return tok.with_columns(
+        cum=width.cum_sum(), width=width, core=core, kind=core.str.head(1)
+    ).with_columns(
+        offset=pl.col("head_len")
+        + pl.col("cum")
+        - pl.col("width")
+        - pl.when(first_of_line.fill_null(True))
+        .then(pl.col("cum") - pl.col("width"))
+        .forward_fill(),
+        opened=pl.when(pl.col("kind") == "(").then(row).forward_fill(),
+        closed=pl.when(pl.col("kind") == ")").then(row).backward_fill(),
+    )
+
+
+def read_statements(
+    documents: Sequence[Sequence[str]],
+    members: Sequence[int],
+    context: StatementContext,
+    scan_chars: int,
+) -> StatementsRead:
+    """Read the SQL documents ``members`` (indices into ``documents``, each given as lines).
+
+    ``scan_chars`` is ``ml.entities.SCAN_CHARS``: the generic path's look for ``insert``.
+    """
+    survey = _line_survey(batch_lines(documents, members, 0, 0))
+    docs = _survey_docs(survey, scan_chars)
+    unread = set(
+        docs.filter(pl.col("bad") | (pl.col("heads") != pl.col("inserts")) | ~pl.col("scanned"))[
+            "doc"
+        ].to_list()
+    )
+    tables: dict[int, dict[str, tuple[str, ...]]] = {}
+    names: dict[int, set[str]] = {}
+    for doc, create, obfuscation in docs.select("doc", "create", "obfuscation").iter_rows():
+        text = context.texts[doc]
+        json = text.lstrip()[:1] in ("[", "{")  # its keys may name passwords: generic path
+        if doc in unread or json or (obfuscation and context.has_obfuscated(text)):
+            unread.add(doc)
+        else:
+            tables[doc], names[doc] = context.create_columns(text) if create else ({}, set())
+    heads = survey.filter(pl.col("head").is_not_null()).select("doc", "table", "names").unique()
+    for doc, listed in heads.select("doc", "names").iter_rows():
+        if doc in names and listed:
+            names[doc].update(_insert_columns(listed))
+    columns = _statement_columns(heads.filter(~pl.col("doc").is_in(list(unread))), tables)
+    inside = (
+        survey.lazy()
+        .filter(~pl.col("doc").is_in(list(unread)))
+        .with_columns(pl.col("table", "names").forward_fill().over("doc", "statement"))
+        .filter(pl.col("inside") & pl.col("at"))
+        .join(columns.lazy(), on=["doc", "table", "names"], how="left", nulls_equal=True)
+        .collect()
+    )
+    tokens = _tokens(inside)
+    at = tokens.filter(pl.col("core").str.contains("@", literal=True)).with_columns(
+        core=_field_text(pl.col("core")),
+        prefix=pl.col("offset") + pl.col("width") - pl.col("core").str.len_chars(),
+        nfields=pl.col("closed") - pl.col("opened") - 1,
+    )
+    named = (at["nfields"] == at["ncols"]) & at["pw_idx"].is_not_null()
+    named = named.fill_null(False)
+    pw_row = pl.select(
+        pl.when(named).then(at["opened"] + 1 + at["pw_idx"]).otherwise(at["opened"])
+    ).to_series()
+    pw_token = tokens.select(_field_text(pl.col("core").gather(pw_row))).to_series()
+    at = at.with_columns(pw=plausible_passwords(pw_token))
+    ascii_core = at["core"].str.len_bytes() == at["core"].str.len_chars()
+    plain = at["core"].str.contains(_PLAIN_ASCII)
+    if not ascii_core.all():
+        wide = (~ascii_core).arg_true()
+        plain = plain.scatter(wide, at["core"].gather(wide).str.contains(_PLAIN_UNICODE))
+    # An "@" field that is no plain address is harmless only when no domain can follow it.
+    odd = ~plain & at["core"].str.contains(_MAY_HOLD_ADDRESS)
+    lacking = plain & (~named | at["pw"].is_null())
+    unread |= set(at.filter(odd | lacking)["doc"].unique().to_list())
+    keep = plain & ~at["doc"].is_in(list(unread))
+    rows = at.filter(keep).join(
+        inside.select("doc", "line_no", "line", "line_start"), on=["doc", "line_no"], how="left"
+    )
+    fields = rows.select(
+        "doc",
+        "line",
+        "line_no",
+        "line_start",
+        field="core",
+        prefix=pl.col("prefix").cast(pl.Int64),
+        pw="pw",
+    )
+    return StatementsRead(fields, unread, {d: n for d, n in names.items() if d not in unread})
