@@ -35,6 +35,7 @@ class ClassifierTrainingConfig(Config):
     n_docs: int = 4000
     max_transformer_train: int = 2400
     max_length: int = 256
+    layers: int = 3
     epochs: int = 4
 
 
@@ -120,7 +121,9 @@ def breach_classifier(
         config.n_docs,
         out_dir,
         log=context.log.info,
-        config=TransformerConfig(max_length=config.max_length, epochs=config.epochs),
+        config=TransformerConfig(
+            max_length=config.max_length, layers=config.layers, epochs=config.epochs
+        ),
         max_transformer_train=config.max_transformer_train,
     )
     manifest = result.manifest

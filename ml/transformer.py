@@ -1,12 +1,14 @@
-"""The cascade's second stage: a MiniLM encoder, top layers fine-tuned, with a calibrated head.
+"""The cascade's second stage: MiniLM's lower layers, the top one fine-tuned, a calibrated head.
 
 Only documents the linear stage is unsure about reach it, so it can afford to read tokens in
-context (≈ 15–20 documents/s on two AVX2 threads at 256 tokens in float32; bf16 autocast only
-where the CPU has native bf16, where it is ≈ 2.5× faster). The lower encoder
-layers stay frozen at their pre-trained weights: that keeps training to minutes on a CPU (their
-outputs are computed once and cached, and only the top layers see gradients) and keeps the
-artefact small (the top layers and the head, stored as float16 safetensors — no pickle). The
-probability is temperature-scaled on validation families so that 0.9 means 0.9.
+context: a text's first 256 tokens, or a long text's head and middle. It keeps three of
+MiniLM's six layers (≈ 70 documents/s on two threads with native bf16, where six ran at ≈ 38
+on the same VM; docs/ml.md). bf16 autocast runs only where the CPU has native bf16; elsewhere
+float32, about half as fast. The frozen layers stay at their pre-trained weights: that keeps
+training to minutes on a CPU (their outputs are computed once and cached, and only the top layer
+sees gradients) and keeps the artefact small (the top layer and the head, stored as float16
+safetensors — no pickle). The probability is temperature-scaled on validation families so that
+0.9 means 0.9.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from torch import nn
 from ml.calibration import expected_calibration_error, fit_temperature
 from ml.linear import best_f1_threshold
 
-ARTEFACT_FORMAT = "breachwatch-transformer-stage/1"
+ARTEFACT_FORMAT = "breachwatch-transformer-stage/2"  # /2: ``layers``; long texts read head + middle
 CHARS_PER_TOKEN = 8
 """Texts are cut to ``max_length * 8`` characters before tokenising: a 10 MB paste must not
 cost a 10 MB tokenisation to keep its first 256 tokens."""
@@ -42,7 +44,12 @@ class TransformerArtefactError(Exception):
 
 @dataclass(frozen=True)
 class TransformerConfig:
+    """``layers``: how many of the encoder's layers are kept, counted from the bottom (the rest
+    are dropped: three of MiniLM's six read 256 tokens about twice as fast, at the same
+    held-out F1, see docs/ml.md); ``top_layers`` of those are fine-tuned."""
+
     max_length: int = 256
+    layers: int = 3
     top_layers: int = 1
     epochs: int = 4
     patience: int = 1
@@ -96,9 +103,13 @@ class TransformerStage:
         self.tokenizer: Any = AutoTokenizer.from_pretrained(self.base, local_files_only=True)
         self.encoder: Any = AutoModel.from_pretrained(self.base, local_files_only=True).eval()
         n_layers = len(self.encoder.encoder.layer)
-        if not 1 <= self.config.top_layers <= n_layers:
-            raise ValueError(f"top_layers must be in 1..{n_layers}")
-        self.split_at = n_layers - self.config.top_layers
+        if not 1 <= self.config.layers <= n_layers:
+            raise ValueError(f"layers must be in 1..{n_layers}")
+        if not 1 <= self.config.top_layers <= self.config.layers:
+            raise ValueError(f"top_layers must be in 1..{self.config.layers}")
+        self.encoder.encoder.layer = self.encoder.encoder.layer[: self.config.layers]
+        self.encoder.config.num_hidden_layers = self.config.layers
+        self.split_at = self.config.layers - self.config.top_layers
         torch.manual_seed(self.config.seed)
         self.head = nn.Sequential(nn.Dropout(0.1), nn.Linear(self.encoder.config.hidden_size, 1))
         for p in self.encoder.parameters():
@@ -122,15 +133,39 @@ class TransformerStage:
         return state
 
     def _tokens(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        cut = self.config.max_length * CHARS_PER_TOKEN
-        enc = self.tokenizer(
-            [t[:cut] for t in texts],
-            truncation=True,
-            padding=True,
-            max_length=self.config.max_length,
-            return_tensors="pt",
+        """``[CLS] text [SEP]`` when it fits ``max_length``; else ``[CLS] head [SEP] middle [SEP]``,
+        half the tokens each, the middle read from the first line break past the text's centre.
+
+        A long document's head is often all preamble (a dump's header and ``CREATE TABLE``, a
+        post's title and rules): the middle shows what its body is made of."""
+        limit = self.config.max_length
+        cut = limit * CHARS_PER_TOKEN
+        tok = self.tokenizer
+        heads = tok(
+            [t[:cut] for t in texts], add_special_tokens=False, truncation=True, max_length=limit
+        )["input_ids"]
+        long = [i for i, h in enumerate(heads) if len(texts[i]) > cut or len(h) > limit - 2]
+        middles = (
+            tok(
+                [_middle(texts[i], cut) for i in long],
+                add_special_tokens=False,
+                truncation=True,
+                max_length=(limit - 3) // 2,
+            )["input_ids"]
+            if long
+            else []
         )
-        return enc["input_ids"], enc["attention_mask"]
+        rows = [[tok.cls_token_id, *h[: limit - 2], tok.sep_token_id] for h in heads]
+        for i, middle in zip(long, middles, strict=True):
+            head = heads[i][: limit - 3 - len(middle)]
+            rows[i] = [tok.cls_token_id, *head, tok.sep_token_id, *middle, tok.sep_token_id]
+        width = max((len(r) for r in rows), default=0)
+        ids = torch.full((len(rows), width), tok.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, row in enumerate(rows):
+            ids[i, : len(row)] = torch.tensor(row)
+            mask[i, : len(row)] = 1
+        return ids, mask
 
     def _mask(self, hidden: torch.Tensor, mask: torch.Tensor) -> Any:
         return self.encoder._create_attention_masks(
@@ -148,10 +183,14 @@ class TransformerStage:
             hidden = layer(hidden, extended)
         return hidden
 
-    def _upper(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def _upper_states(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         extended = self._mask(hidden, mask)
         for layer in self._top():
             hidden = layer(hidden, extended)
+        return hidden
+
+    def _upper(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        hidden = self._upper_states(hidden, mask)
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
         return self.head(pooled.float()).squeeze(-1)
@@ -338,6 +377,14 @@ class TransformerStage:
         if stage.version != meta.get("version"):
             raise TransformerArtefactError(f"{path} does not match its version: altered")
         return stage
+
+
+def _middle(text: str, cut: int) -> str:
+    """Up to ``cut`` characters from the first line break at or past the centre of ``text``."""
+    start = len(text) // 2
+    brk = text.find("\n", start, start + cut // 4)
+    start = brk + 1 if brk >= 0 else start
+    return text[start : start + cut]
 
 
 def _log_loss(labels: np.ndarray, logits: np.ndarray) -> float:

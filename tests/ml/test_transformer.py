@@ -96,3 +96,46 @@ def test_a_tiny_fine_tune_runs_is_deterministic_and_round_trips(
     path.write_bytes(bytes(altered))
     with pytest.raises(TransformerArtefactError):
         TransformerStage.load(path)
+
+
+def test_the_stage_keeps_the_encoders_bottom_layers_unchanged() -> None:
+    """A three-layer stage computes exactly what the full encoder computes at its third layer."""
+    import torch
+    from transformers import AutoModel
+
+    from ml.transformer import TransformerConfig, TransformerStage, base_model_path
+
+    stage = TransformerStage(TransformerConfig(layers=3, top_layers=1))
+    assert len(stage.encoder.encoder.layer) == 3 and stage.split_at == 2
+    full = AutoModel.from_pretrained(base_model_path(), local_files_only=True).eval()
+    ids, mask = stage._tokens(["alice@example.com:hunter2", "a longer line of plain prose"])
+    with torch.inference_mode():
+        hidden = stage._upper_states(stage._lower(ids, mask), mask)
+        expected = full(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+    assert torch.allclose(hidden, expected.hidden_states[3], atol=1e-5)
+    for bad in (TransformerConfig(layers=0), TransformerConfig(layers=7)):
+        with pytest.raises(ValueError, match="layers must be"):
+            TransformerStage(bad)
+    with pytest.raises(ValueError, match="top_layers must be"):
+        TransformerStage(TransformerConfig(layers=2, top_layers=3))
+
+
+def test_a_long_text_is_read_as_its_head_and_its_middle() -> None:
+    from ml.transformer import TransformerConfig, TransformerStage
+
+    stage = TransformerStage(TransformerConfig(max_length=32, layers=1))
+    tok = stage.tokenizer
+    preamble = "".join(f"header line {i}\n" for i in range(40))
+    body = "".join(f"user{i}@example.com:secret{i}\n" for i in range(400))
+    short = "alice@example.com:hunter2"
+    ids, mask = stage._tokens([preamble + body, short])
+    assert ids.shape == (2, 32) and int(mask[0].sum()) == 32
+    long_row = ids[0].tolist()
+    assert long_row[0] == tok.cls_token_id and long_row.count(tok.sep_token_id) == 2
+    second_sep = len(long_row) - 1 - long_row[::-1].index(tok.sep_token_id)
+    first_sep = long_row.index(tok.sep_token_id)
+    assert "header line 0" in tok.decode(long_row[1:first_sep])
+    middle = tok.decode(long_row[first_sep + 1 : second_sep])
+    assert "example" in middle and "secret" in middle and "header" not in middle
+    short_row = ids[1, : int(mask[1].sum())].tolist()
+    assert short_row == tok(short)["input_ids"]  # a text that fits is read whole, as before
