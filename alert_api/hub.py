@@ -212,27 +212,31 @@ class AlertHub:
             self.deliver_local(int(user_part), message["data"])
 
     async def _replay_gap(self) -> None:
+        """Replay to each socket what the store holds above its watermark *as it was when the
+        subscription came back*. Live messages flow while the store is read and raise the
+        watermarks; filtering by the raised ones would skip the gap's alerts below them."""
+        marks = {
+            session: session.watermark
+            for group in list(self._sessions.values())
+            for session in group
+            if session.watermark is not None
+        }
         since_by_user: dict[int, int] = {}
-        for uid, group in list(self._sessions.items()):
-            marks = [s.watermark for s in group if s.watermark is not None]
-            if marks:
-                since_by_user[uid] = min(marks)
+        for session, mark in marks.items():
+            since_by_user[session.user_id] = min(mark, since_by_user.get(session.user_id, mark))
         if not since_by_user:
             return
         try:
             missed = await self.store.read(alerts_after_many, since_by_user, REPLAY_PAGE)
         except Exception:
             log.exception("replay after the Redis gap failed; asking sockets to resume")
-            for uid in since_by_user:
-                for session in list(self._sessions.get(uid, ())):
-                    session.replay(session.watermark)
+            for session, mark in marks.items():
+                session.replay(mark)
             return
-        for uid, alerts in missed.items():
+        for session, mark in marks.items():
+            alerts = missed.get(session.user_id, [])
             more = len(alerts) >= REPLAY_PAGE
-            for session in list(self._sessions.get(uid, ())):
-                mark = session.watermark
-                if mark is not None:
-                    session.replay(mark, [a for a in alerts if a.alert_id > mark], more=more)
+            session.replay(mark, [a for a in alerts if a.alert_id > mark], more=more)
 
     # --- idle and expired sockets ----------------------------------------------------------
 
