@@ -318,7 +318,6 @@ def main() -> None:
     parser.add_argument("--max-transformer-train", type=int, default=2400)
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--layers", type=int, default=3, help="encoder layers kept (of 6)")
-    parser.add_argument("--top-layers", type=int, default=1, help="of those, fine-tuned")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--bundle", type=Path, default=None)
@@ -330,10 +329,7 @@ def main() -> None:
         args.out,
         log=lambda m: print(f"{time.strftime('%H:%M:%S')} {m}", flush=True),
         config=TransformerConfig(
-            max_length=args.max_length,
-            layers=args.layers,
-            top_layers=args.top_layers,
-            epochs=args.epochs,
+            max_length=args.max_length, layers=args.layers, epochs=args.epochs
         ),
         max_transformer_train=args.max_transformer_train,
     )

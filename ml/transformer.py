@@ -155,17 +155,12 @@ class TransformerStage:
             if long
             else []
         )
-        rows = [[tok.cls_token_id, *h[: limit - 2], tok.sep_token_id] for h in heads]
+        cls, sep = tok.cls_token_id, tok.sep_token_id
+        rows = [[cls, *h[: limit - 2], sep] for h in heads]
         for i, middle in zip(long, middles, strict=True):
-            head = heads[i][: limit - 3 - len(middle)]
-            rows[i] = [tok.cls_token_id, *head, tok.sep_token_id, *middle, tok.sep_token_id]
-        width = max((len(r) for r in rows), default=0)
-        ids = torch.full((len(rows), width), tok.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for i, row in enumerate(rows):
-            ids[i, : len(row)] = torch.tensor(row)
-            mask[i, : len(row)] = 1
-        return ids, mask
+            rows[i] = [cls, *heads[i][: limit - 3 - len(middle)], sep, *middle, sep]
+        enc = tok.pad({"input_ids": rows}, return_tensors="pt")
+        return enc["input_ids"], enc["attention_mask"]
 
     def _mask(self, hidden: torch.Tensor, mask: torch.Tensor) -> Any:
         return self.encoder._create_attention_masks(
