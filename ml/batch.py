@@ -41,6 +41,7 @@ from ml.extraction import (
     decode_document,
     generic_credentials,
     has_obfuscated_address,
+    is_json_document,
     scrub,
     sql_create_columns,
 )
@@ -130,9 +131,15 @@ def _credentials(
     return frame.sort("doc", "span_start", maintain_order=True), names
 
 
-def _prose(text: str, plan: LinePlan | None, head: int | None, tail: int | None) -> str:
-    """The part of a document spaCy reads: what surrounds a dump's records, or its ends."""
-    if plan is not None:
+def _prose(text: str, records: bool, head: int | None, tail: int | None) -> str:
+    """The part of a document spaCy reads: what surrounds a dump's records, or its ends.
+
+    ``records`` says the document is records (a line plan, or a JSON document): its prose is
+    what precedes the first credential and follows the last, as for a line-oriented dump. A
+    JSON export's key names are its column names (``column_classes``), so reading every record
+    as prose found nothing more and cost most of the spaCy time of a dump mix.
+    """
+    if records:
         head = len(text) if head is None else head
         tail = len(text) if tail is None else tail
         return text[: min(head, PROSE_HEAD)] + "\n" + text[tail:][:PROSE_TAIL]
@@ -180,7 +187,7 @@ def extract_tables(texts: Sequence[str]) -> BatchTable:
         domains[doc][domain] = n
     empty: tuple = (0, None, None, [], [])
     prose = [
-        _prose(t, plan, *stats.get(i, empty)[1:3])
+        _prose(t, plan is not None or is_json_document(t), *stats.get(i, empty)[1:3])
         for i, (t, plan) in enumerate(zip(cut, plans, strict=True))
     ]
     found = prose_entities_many(prose)

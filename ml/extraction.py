@@ -543,6 +543,17 @@ def _sql_passwords(text: str) -> tuple[dict[int, str], set[str]]:
 # --- JSON documents ---------------------------------------------------------------------------
 
 
+def is_json_document(text: str) -> bool:
+    """Whether ``text`` is one JSON array or object (what ``_json_passwords`` reads)."""
+    if text.lstrip()[:1] not in ("[", "{"):
+        return False
+    try:
+        orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
 def _json_passwords(text: str) -> tuple[dict[str, deque[str]], set[str]]:
     """Raw address -> passwords (in document order) from a JSON document; and its keys."""
     head = text.lstrip()[:1]

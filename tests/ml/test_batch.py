@@ -5,6 +5,7 @@ part scan) give what the full computation gives."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -378,3 +379,23 @@ def test_card_runs_and_phone_starts_see_every_regex_match(sample: str) -> None:
     in_runs = [c for run in runs for c in entities._CARD.findall(run)]
     assert in_runs == entities._CARD.findall(sample)
     assert entities._has_phones(sample) == (len(entities._PHONE.findall(sample)) >= 3)
+
+
+def test_a_json_export_is_read_as_records_like_its_json_lines_twin() -> None:
+    """A JSON document's records are not prose: spaCy reads what precedes the first credential
+    and follows the last, as for the same records one per line; the record keys still name
+    their data classes, as column names."""
+    records = [
+        {"email": f"user{i}@acme-corp.com", "password": f"pw{i}x", "phone": "+1 555 0100"}
+        for i in range(3)
+    ]
+    records[0]["note"] = "Globex Corp was hacked"  # a value between the records: not prose
+    wrapped = {"source": "Initech database", "data": records}
+    lines = "\n".join(json.dumps(r) for r in records)
+    as_json, as_lines = extract_tables([json.dumps(wrapped, indent=2), lines]).entities
+    assert detect_plan(lines.split("\n")) is not None  # the twin takes the line path
+    assert as_json.organisations == ["Initech"]
+    assert as_lines.organisations == []  # no prose before its first credential
+    assert as_json.data_classes == as_lines.data_classes
+    assert DataClass.PHONE in as_json.data_classes
+    assert as_json.victim_domains == as_lines.victim_domains == ["acme-corp.com"]
