@@ -14,6 +14,7 @@ import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import idna
 
@@ -88,7 +89,7 @@ def canonical_domain(domain: str) -> str:
     if not domain or "." not in domain:
         raise InvalidEmail(f"domain {domain!r} has no dot")
     try:
-        ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
+        ascii_domain = _idna_ascii(domain)
     except idna.IDNAError as exc:
         raise InvalidEmail(f"domain {domain!r} is not a valid IDNA name: {exc}") from exc
     if len(ascii_domain) > 253:
@@ -97,6 +98,12 @@ def canonical_domain(domain: str) -> str:
     if not labels[-1].isalpha() and not labels[-1].startswith("xn--"):
         raise InvalidEmail(f"top-level domain {labels[-1]!r} is not alphabetic")
     return ascii_domain
+
+
+@lru_cache(maxsize=16384)
+def _idna_ascii(domain: str) -> str:
+    """UTS 46 / IDNA 2008 ASCII form; ≈ 20 µs a call, and a dump repeats few domains."""
+    return idna.encode(domain, uts46=True).decode("ascii")
 
 
 def canonical_email(raw: str) -> str:
