@@ -35,6 +35,7 @@ from ml.plans import (
     FIELD_LEAD,
     FIELD_TAIL,
     PASSWORD_NAMES,
+    SEPARATORS,
     LinePlan,
     detect_plan,
     detect_plans,
@@ -202,7 +203,58 @@ def _domain(email: str | None) -> str | None:
 
 
 def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
-    """Columns ``field`` (raw address field), ``prefix`` (its char offset) and ``pw``."""
+    """Columns ``field`` (raw address field), ``prefix`` (its char offset) and ``pw``.
+
+    A table's line with a ``"`` is split again in Python (``_quoted_fields``): a quoted field
+    may hold the separator (``1,"Doe, John",john@x.com,pw``), and a plain split would shift
+    every column after it, reading the name as the password.
+    """
+    out = _split_fields(df, plan, ascii_only)
+    if plan.null:
+        out = out.with_columns(pw=pl.when(pl.col("pw") != plan.null).then(pl.col("pw")))
+    if plan.kind != "table" or plan.null:
+        return out  # COPY rows quote nothing: a '"' is part of the value
+    quoted = out["line"].str.contains('"', literal=True)
+    if not quoted.any():
+        return out
+    idx = quoted.arg_true()
+    read = [_quoted_fields(line, plan) for line in out["line"].gather(idx).to_list()]
+    field, prefix, pw = (list(column) for column in zip(*read, strict=True))
+    return out.with_columns(
+        out["field"].cast(pl.String).scatter(idx, pl.Series(field, dtype=pl.String)),
+        out["prefix"].cast(pl.Int64).scatter(idx, pl.Series(prefix, dtype=pl.Int64)),
+        out["pw"].cast(pl.String).scatter(idx, pl.Series(pw, dtype=pl.String)),
+    )
+
+
+#: A quoted field (``""`` inside for a quote) or a separator: the separators a ``finditer``
+#: meets outside quotes are the field boundaries of a CSV line.
+_QUOTED_OR_SEP = {sep: re.compile(r'"(?:[^"]|"")*"|' + re.escape(sep)) for sep in SEPARATORS}
+
+
+def _quoted_fields(line: str, plan: LinePlan) -> tuple[str | None, int | None, str | None]:
+    """``field``, ``prefix`` and ``pw`` of a table line whose quoted fields may hold the
+    separator; the password without its quotes, ``""`` read as ``"``. A field the line lacks
+    is null, as with the plain split."""
+    starts, ends = [0], []
+    for m in _QUOTED_OR_SEP[plan.sep].finditer(line):
+        if m.group() == plan.sep:
+            ends.append(m.start())
+            starts.append(m.end())
+    ends.append(len(line))
+    if plan.email_col >= len(starts):
+        return None, None, None
+    field = line[starts[plan.email_col] : ends[plan.email_col]]
+    pw = None
+    if plan.password_col is not None and plan.password_col < len(starts):
+        raw = line[starts[plan.password_col] : ends[plan.password_col]]
+        inner = raw.strip(" \t")
+        quoted = len(inner) >= 2 and inner[0] == inner[-1] == '"'
+        pw = inner[1:-1].replace('""', '"') if quoted else raw
+    return field, starts[plan.email_col], pw
+
+
+def _split_fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     line = pl.col("line")
     if plan.kind == "list":
         return df.with_columns(field=line, prefix=pl.lit(0, pl.Int64), pw=pl.lit(None, pl.String))

@@ -84,6 +84,20 @@ _COMBO_COLUMNS = (0, 1, 2)
 _HEADER_HINTS = ("mail", "login", "user", "account", "pass", "pw", "hash")
 # A column name of a header row: a short run of words, no address, no digits-only value.
 _COLUMN_NAME = re.compile(r"[^\W\d_][\w \-.]{0,39}")
+#: A quoted CSV field (``""`` inside for a quote): without an "@" it is emptied before a line
+#: is split to count or score its fields, so that a separator inside it ("Doe, John") shifts
+#: no column; with one (group 1) it is kept, as the address it may be. Matching every quoted
+#: field keeps the scan in step with the quotes. ``ml.bulk`` splits a quoted line exactly
+#: when it reads it.
+QUOTED_FIELD = r'"(?:[^"@]|"")*"|("(?:[^"]|"")*")'
+_QUOTED_FIELD = re.compile(QUOTED_FIELD)
+
+
+def unquoted(line: str) -> str:
+    """``line`` with its quoted fields that hold no "@" emptied (see ``QUOTED_FIELD``)."""
+    return _QUOTED_FIELD.sub(r"\1", line) if '"' in line else line
+
+
 # An unnamed header row needs this many columns and this share of body lines of its width.
 _MIN_HEADER_COLUMNS = 3
 MIN_HEADER_CONSISTENCY = 0.9
@@ -106,6 +120,8 @@ class LinePlan:
     email_key: str = ""
     password_key: str = ""
     columns: tuple[str, ...] = ()
+    #: A field written exactly so is NULL: PostgreSQL's ``COPY`` text format writes ``\N``.
+    null: str = ""
 
 
 def _norm(name: str) -> str:
@@ -154,7 +170,7 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
     docs = [i for i, s in enumerate(samples) if len(s) >= 3]
     if not docs:
         return {}
-    header = [bool(s) and _may_be_header(s[0]) for s in samples]
+    header = [bool(s) and (_may_be_header(s[0]) or _copy_head(s) is not None) for s in samples]
     frame = pl.DataFrame(
         {
             "doc": pl.Series([i for i in docs for _ in samples[i]], dtype=pl.Int32),
@@ -169,7 +185,9 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
     # Only a line with an "@" has a field with one: the others are counted above, not split.
     # A line without a separator is its own only field under it, so the whole line's verdict
     # stands for field 0 there; only the lines that hold the separator are split and tested.
-    frame = frame.filter(line.str.contains("@", literal=True)).with_columns(ok=is_email_expr(line))
+    frame = frame.filter(line.str.contains("@", literal=True)).with_columns(
+        ok=is_email_expr(line), unquoted=line.str.replace_all(QUOTED_FIELD, "${1}")
+    )
     whole = frame.filter("ok")
     parts = [whole.select("doc", "row", sep=pl.lit(""), col=pl.lit(0, pl.Int64))]
     split_parts = []
@@ -178,7 +196,7 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
         parts.append(
             whole.filter(~has).select("doc", "row", sep=pl.lit(sep), col=pl.lit(0, pl.Int64))
         )
-        split = line.str.split(sep)
+        split = pl.col("unquoted").str.split(sep)
         split_parts.append(
             frame.filter(has)
             .select(
@@ -237,7 +255,7 @@ def _unnamed_header_plan(
         cols = _header_columns(sample[0], sep)
         if cols is None or len(cols) < _MIN_HEADER_COLUMNS:
             continue
-        width = sum(line.count(sep) == len(cols) - 1 for line in body)
+        width = sum(unquoted(line).count(sep) == len(cols) - 1 for line in body)
         if width < MIN_HEADER_CONSISTENCY * len(body):
             continue
         ratios = [scores.get((doc, sep, i, True), 0.0) for i in range(len(cols))]
@@ -268,6 +286,38 @@ def _header_plan(
     return None
 
 
+#: The head of a PostgreSQL ``COPY ... FROM stdin`` block (pg_dump's data format): the rows
+#: that follow are tab-separated, in the order of the column list, up to a line ``\.``.
+_COPY_HEAD = re.compile(r"COPY\s+\S+\s*\(([^)]*)\)\s+FROM\s+stdin\b", re.IGNORECASE)
+
+
+def _copy_head(sample: list[str]) -> tuple[int, list[str]] | None:
+    """The sample row and column names of the first ``COPY`` head in ``sample``, if any."""
+    for row, line in enumerate(sample):
+        if line.startswith(("COPY", "copy")) and (m := _COPY_HEAD.match(line)) is not None:
+            return row, [_norm(c) for c in m.group(1).split(",")]
+    return None
+
+
+def _copy_plan(
+    doc: int, sample: list[str], scores: dict[tuple[int, str, int, bool], float]
+) -> LinePlan | None:
+    """A pg_dump's ``COPY`` rows: a tab table named by the head's column list, ``\\N`` NULL.
+
+    Read as a headerless tab table instead, the field after the address (often a name) was
+    taken for the password, and the ``password_hash`` column further on was missed.
+    """
+    if (head := _copy_head(sample)) is None:
+        return None
+    cols = head[1]
+    ratios = [scores.get((doc, "\t", i, False), 0.0) for i in range(len(cols))]
+    email_col = max(range(len(cols)), key=lambda i: (ratios[i], cols[i] in EMAIL_NAMES))
+    if ratios[email_col] < MIN_PLAN_RATIO:
+        return None
+    pw_col = next((i for i, c in enumerate(cols) if c in PASSWORD_NAMES), None)
+    return LinePlan("table", "\t", email_col, pw_col, columns=tuple(cols), null="\\N")
+
+
 _SQL_HEAD = re.compile(r"\s*INSERT\s+(?:IGNORE\s+)?INTO\s", re.IGNORECASE)
 
 
@@ -289,6 +339,8 @@ def _plan_of(
         return None
     if scores.get((doc, "{", 0, False), 0.0) >= 0.8:
         return _json_plan(sample)
+    if (plan := _copy_plan(doc, sample, scores)) is not None:
+        return plan
     if (plan := _header_plan(doc, sample, scores)) is not None:
         return plan
     if (plan := _unnamed_header_plan(doc, sample, scores)) is not None:

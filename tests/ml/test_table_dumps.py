@@ -1,0 +1,120 @@
+"""Tables as real exports write them: CSV fields quoted around the separator, and PostgreSQL's
+``COPY`` blocks (pg_dump), whose column list names the password column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Literal
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ml.batch import extract_tables
+from ml.plans import detect_plan
+
+NAMES = st.text(alphabet="ab ,;\"'|xyz", min_size=1, max_size=12)
+PASSWORDS = st.text(alphabet='abcXYZ019,;"|!', min_size=1, max_size=14).filter(
+    lambda p: p[0] not in "\"'" and p[-1] not in "\"'"
+)
+
+
+def _rows(text: str) -> list[tuple[str, str | None, str]]:
+    """(address, password, the text the span covers) of each credential, in order."""
+    frame = extract_tables([text]).frame
+    return [
+        (email, password, text[start:end])
+        for email, password, start, end in frame.select(
+            "email", "password", "span_start", "span_end"
+        ).iter_rows()
+    ]
+
+
+def _written(rows: list[list[str]], delimiter: str, quoting: Literal[0, 1, 2, 3]) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def test_a_quoted_name_with_the_separator_shifts_no_column() -> None:
+    before = "id,name,email,password\n" + "".join(
+        f'{i},"Doe, John",user{i}@x.org,secret{i}\n' for i in range(20)
+    )
+    after = "id,email,name,password\n" + "".join(
+        f'{i},user{i}@x.org,"Doe, John",secret{i}\n' for i in range(20)
+    )
+    expected = [(f"user{i}@x.org", f"secret{i}", f"user{i}@x.org") for i in range(20)]
+    for text in (before, after):
+        assert _rows(text) == expected
+
+
+def test_every_field_quoted_and_doubled_quotes_read_as_csv_reads_them() -> None:
+    text = '"id","name","email","password"\n' + "".join(
+        f'"{i}","Doe, John","user{i}@x.org","se""cret{i}"\n' for i in range(20)
+    )
+    assert _rows(text) == [(f"user{i}@x.org", f'se"cret{i}', f"user{i}@x.org") for i in range(20)]
+
+
+def test_an_unnamed_header_counts_columns_outside_quotes() -> None:
+    text = "nr;nom;courriel;ville\n" + "".join(
+        f'{i};"Dupont; Jean";user{i}@x.fr;"Paris; FR"\n' for i in range(20)
+    )
+    plan = detect_plan(text.split("\n"))
+    assert plan is not None and plan.sep == ";" and plan.email_col == 2
+    assert _rows(text) == [(f"user{i}@x.fr", None, f"user{i}@x.fr") for i in range(20)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(NAMES, PASSWORDS), min_size=5, max_size=25),
+    st.sampled_from([",", ";", "\t", "|"]),
+    st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+)
+def test_any_csv_export_reads_the_columns_csv_writes(
+    records: list[tuple[str, str]], delimiter: str, quoting: Literal[0, 1, 2, 3]
+) -> None:
+    header = ["id", "name", "email", "password"]
+    body = [[str(i), name, f"user{i}@example.org", pw] for i, (name, pw) in enumerate(records)]
+    text = _written([header, *body], delimiter, quoting)
+    expected = [(row[2], row[3].strip(" \t"), row[2]) for row in body]
+    assert _rows(text) == expected
+
+
+PG_DUMP = """--
+-- PostgreSQL database dump
+--
+
+SET statement_timeout = 0;
+SET client_encoding = 'UTF8';
+
+CREATE TABLE public.users (
+    id integer NOT NULL,
+    email text NOT NULL,
+    full_name text,
+    password_hash text,
+    created_at timestamp
+);
+
+COPY public.users (id, email, full_name, password_hash, created_at) FROM stdin;
+{rows}\\.
+
+"""
+
+
+def test_a_pg_dump_copy_block_reads_the_column_its_head_names() -> None:
+    bcrypt = "$2b$12$" + "a" * 53
+    rows = "".join(
+        f"{i}\tuser{i}@corp.com\tUser {i}\t{bcrypt if i % 4 else chr(92) + 'N'}\t2021-01-01\n"
+        for i in range(1, 25)
+    )
+    text = PG_DUMP.format(rows=rows)
+    plan = detect_plan(text.split("\n"))
+    assert plan is not None and plan.columns[plan.password_col or 0] == "password_hash"
+    frame = extract_tables([text]).frame
+    kinds = frame.select("email", "password_kind", "hash_type").rows()
+    assert kinds == [
+        (f"user{i}@corp.com", "hash" if i % 4 else "none", "bcrypt" if i % 4 else None)
+        for i in range(1, 25)
+    ]
+    assert not frame.filter(pl.col("password").str.starts_with("User")).height
