@@ -8,6 +8,7 @@ per document with one polars call each cost more than the rest of the extraction
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -155,8 +156,18 @@ def _json_plan(sample: list[str]) -> LinePlan | None:
     return LinePlan("jsonl", email_key=email_key, password_key=pw_key, columns=tuple(keys))
 
 
+def _non_empty(lines: Sequence[str]) -> list[str]:
+    return [ln.rstrip("\r") for ln in lines if ln.strip()][:_SAMPLE]
+
+
 def _sample(lines: Sequence[str]) -> list[str]:
-    return [ln.rstrip("\r") for ln in lines[: _SAMPLE * 10] if ln.strip()][:_SAMPLE]
+    """The first non-empty lines; of a pg_dump whose table definitions fill them, the lines
+    from its first ``COPY`` block that holds addresses."""
+    sample = _non_empty(lines[: _SAMPLE * 10])
+    if _is_schema_dump(sample) and _copy_head(sample) is None:
+        head = _copy_head(lines)
+        return sample if head is None else _non_empty(lines[head[0] : head[0] + _SAMPLE * 10])
+    return sample
 
 
 def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]:
@@ -291,12 +302,28 @@ def _header_plan(
 _COPY_HEAD = re.compile(r"COPY\s+\S+\s*\(([^)]*)\)\s+FROM\s+stdin\b", re.IGNORECASE)
 
 
-def _copy_head(sample: list[str]) -> tuple[int, list[str]] | None:
-    """The sample row and column names of the first ``COPY`` head in ``sample``, if any."""
-    for row, line in enumerate(sample):
-        if line.startswith(("COPY", "copy")) and (m := _COPY_HEAD.match(line)) is not None:
+_COPY_LOOKAHEAD = 20
+
+
+def _copy_head(lines: Sequence[str]) -> tuple[int, list[str]] | None:
+    """The index and column names of the first ``COPY`` head in ``lines`` whose next lines
+    hold an address (a dump copies many tables; the users' one is what we read), if any."""
+    for row, line in enumerate(lines):
+        if not line.startswith(("COPY", "copy")) or (m := _COPY_HEAD.match(line)) is None:
+            continue
+        block = itertools.takewhile(
+            lambda ln: ln.rstrip("\r") != "\\.", lines[row + 1 : row + 1 + _COPY_LOOKAHEAD]
+        )
+        if any("@" in ln for ln in block):
             return row, [_norm(c) for c in m.group(1).split(",")]
     return None
+
+
+def _is_schema_dump(sample: list[str]) -> bool:
+    """Whether a sample looks like the head of a pg_dump (its banner, or table definitions)."""
+    return any(
+        "PostgreSQL database dump" in line or line.startswith("CREATE TABLE") for line in sample
+    )
 
 
 def _copy_plan(

@@ -118,3 +118,21 @@ def test_a_pg_dump_copy_block_reads_the_column_its_head_names() -> None:
         for i in range(1, 25)
     ]
     assert not frame.filter(pl.col("password").str.starts_with("User")).height
+
+
+def test_a_pg_dump_whose_definitions_fill_the_sample_is_read_from_its_users_copy() -> None:
+    """pg_dump writes every table's definition first, then the data of each table: the users'
+    ``COPY`` may come hundreds of lines in, after tables that hold no address."""
+    tables = "".join(
+        f"CREATE TABLE public.t{j} (\n    id integer,\n    name text\n);\n\n" for j in range(80)
+    )
+    countries = "COPY public.countries (code, name) FROM stdin;\nFR\tFrance\nDE\tGermany\n\\.\n\n"
+    users = "COPY public.users (id, email, display_name, password) FROM stdin;\n" + "".join(
+        f"{i}\tuser{i}@corp.com\tUser {i}\tpw{i}secret\n" for i in range(30)
+    )
+    text = PG_DUMP.split("CREATE TABLE")[0] + tables + countries + users + "\\.\n"
+    plan = detect_plan(text.split("\n"))
+    assert plan is not None and plan.columns == ("id", "email", "display_name", "password")
+    assert extract_tables([text]).frame.select("email", "password").rows() == [
+        (f"user{i}@corp.com", f"pw{i}secret") for i in range(30)
+    ]
