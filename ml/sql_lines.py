@@ -31,8 +31,9 @@ from ml.bulk import batch_lines
 from ml.plans import PASSWORD_NAMES
 
 # One field as the generic tokenizer reads it: a quoted value (doubled or backslash-escaped
-# quotes inside) or a bare token.
-_FIELD = r"""'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"|[^\s,()'";]+"""
+# quotes inside) or a bare token. Python's ``\s`` holds U+001C..U+001F and Rust's does not:
+# a bare token stops at them too, or a tuple the generic path cannot read would fit here.
+_FIELD = r"""'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"|[^\s\x1c-\x1f,()'";]+"""
 _TUPLE = rf"\(\s*(?:(?:{_FIELD})\s*,\s*)*(?:{_FIELD})\s*\)"
 #: What may follow a statement head, or make a whole line inside a statement: whole tuples,
 #: separated by commas, the last maybe closing the statement with ``;``.

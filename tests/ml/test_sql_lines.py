@@ -332,3 +332,17 @@ def test_the_unicode_address_shape_equals_its_counted_spec(
     values = pl.Series([value])
     fast = values.str.contains(_PLAIN_UNICODE_SHAPE) & ~values.str.contains(_TOO_LONG)
     assert fast.to_list() == values.str.contains(spec).to_list()
+
+
+@pytest.mark.parametrize("control", ["\x1c", "\x1d", "\x1e", "\x1f"])
+def test_a_field_of_a_control_python_calls_whitespace_is_read_as_the_generic_path_reads_it(
+    control: str,
+) -> None:
+    """Python's ``\\s`` holds U+001C..U+001F, Rust's does not (hypothesis found ``(\\x1f, …)``)."""
+    head = "INSERT INTO users (id, email, password) VALUES  "
+    text = (
+        "-- shop dump\nCREATE TABLE users (\n  id int,\n  email text,\n  password text\n);\n"
+        + f"{head}({control}, 'a@shop.io','pw');\n"
+        + f"{head}(1, 'a@shop.io','pw');\n" * 2
+    )
+    _assert_same_as_generic([text])
