@@ -210,6 +210,10 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     every column after it, reading the name as the password.
     """
     out = _split_fields(df, plan, ascii_only)
+    if plan.kind == "combo":
+        out = out.with_columns(
+            pw=pl.col("pw").str.splitn(CAPTURE_SEPARATOR, 2).struct.field("field_0")
+        )
     if plan.null:
         out = out.with_columns(pw=pl.when(pl.col("pw") != plan.null).then(pl.col("pw")))
     if plan.kind != "table" or plan.null:
@@ -226,6 +230,10 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
         out["pw"].cast(pl.String).scatter(idx, pl.Series(pw, dtype=pl.String)),
     )
 
+
+#: Checkers' "hits" lists write what they captured after a combo's password:
+#: ``a@b.com:pw | Plan = Premium | Country = US``. The password ends before it.
+CAPTURE_SEPARATOR = " | "
 
 #: A quoted field (``""`` inside for a quote) or a separator: the separators a ``finditer``
 #: meets outside quotes are the field boundaries of a CSV line.

@@ -296,6 +296,8 @@ def _adjacent_password(text: str, start: int, end: int, line_lo: int, line_hi: i
             value = value.split(sep, 1)[0]
         elif "@" in value and (m := _TOKEN.match(value)):
             value = m.group(0)  # another record follows on the same line
+        else:
+            value = value.split(bulk.CAPTURE_SEPARATOR, 1)[0]
         password = _plausible_password(value)
         if sep == "," and password is not None and identify_hash(password).hash_type is None:
             return None  # a CSV row without a header: the next field is seldom the password

@@ -768,3 +768,12 @@ def test_the_bulk_path_reads_a_combolist_at_several_megabytes_a_second() -> None
     # ~10-18 MB/s measured on the shared 2-core box; the floor catches pathological regressions
     # (a counted repeat of a Unicode class once made this path 50 times slower).
     assert len(text) / 1e6 / seconds > 1.5
+
+
+def test_a_checkers_capture_after_a_combo_password_is_not_part_of_it() -> None:
+    """Hits lists append what a checker captured: ``a@b.com:pw | Plan = Premium``."""
+    lines = [f"user{i}@mail.com:Pass{i} word | Plan = Premium | Country = US" for i in range(30)]
+    expected = [f"Pass{i} word" for i in range(30)]
+    assert [c.password for c in extract("\n".join(lines)).credentials] == expected  # line path
+    prose = "Fresh hits from today:\n" + lines[3] + "\nenjoy"
+    assert [c.password for c in extract(prose).credentials] == [expected[3]]  # generic path
