@@ -205,9 +205,11 @@ def _domain(email: str | None) -> str | None:
 def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     """Columns ``field`` (raw address field), ``prefix`` (its char offset) and ``pw``.
 
-    A table's line with a ``"`` is split again in Python (``_quoted_fields``): a quoted field
-    may hold the separator (``1,"Doe, John",john@x.com,pw``), and a plain split would shift
-    every column after it, reading the name as the password.
+    After the plain split (``_split_fields``): a combo's password ends at a checker's capture
+    (``CAPTURE_SEPARATOR``); a ``COPY`` row's ``\\N`` is no password; and a table's line with
+    a ``"`` is split again in Python (``_quoted_fields``), since a quoted field may hold the
+    separator (``1,"Doe, John",john@x.com,pw``) and a plain split would shift every column
+    after it, reading the name as the password.
     """
     out = _split_fields(df, plan, ascii_only)
     if plan.kind == "combo":
@@ -263,6 +265,7 @@ def _quoted_fields(line: str, plan: LinePlan) -> tuple[str | None, int | None, s
 
 
 def _split_fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
+    """``field``, ``prefix`` and ``pw`` of each line by a plain split at the plan's separator."""
     line = pl.col("line")
     if plan.kind == "list":
         return df.with_columns(field=line, prefix=pl.lit(0, pl.Int64), pw=pl.lit(None, pl.String))
