@@ -216,6 +216,8 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
         out = out.with_columns(
             pw=pl.col("pw").str.splitn(CAPTURE_SEPARATOR, 2).struct.field("field_0")
         )
+        if plan.email_col > 0:
+            out = _hash_before(out, plan)
     if plan.null:
         out = out.with_columns(pw=pl.when(pl.col("pw") != plan.null).then(pl.col("pw")))
     if plan.kind != "table" or plan.null:
@@ -231,6 +233,22 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
         out["prefix"].cast(pl.Int64).scatter(idx, pl.Series(prefix, dtype=pl.Int64)),
         out["pw"].cast(pl.String).scatter(idx, pl.Series(pw, dtype=pl.String)),
     )
+
+
+def _hash_before(out: pl.DataFrame, plan: LinePlan) -> pl.DataFrame:
+    """``hash:email`` lines (cracking lists write the hash first): when nothing follows the
+    address, a hash-shaped field right before it is its password. A name or a plaintext there
+    is left alone: ``user:email`` lines are as common and hold no password."""
+    empty = out["pw"].str.strip_chars(" \t").fill_null("") == ""
+    if not empty.any():
+        return out
+    idx = empty.arg_true()
+    lines = out["line"].gather(idx)
+    col = plan.email_col - 1
+    before = lines.str.splitn(plan.sep, col + 2).struct.field(f"field_{col}").str.strip_chars()
+    hashed = _hash_types(before).is_not_null()
+    found = pl.select(pl.when(hashed).then(before)).to_series()
+    return out.with_columns(out["pw"].cast(pl.String).scatter(idx, found))
 
 
 #: Checkers' "hits" lists write what they captured after a combo's password:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import replace
@@ -777,3 +778,11 @@ def test_a_checkers_capture_after_a_combo_password_is_not_part_of_it() -> None:
     assert [c.password for c in extract("\n".join(lines)).credentials] == expected  # line path
     prose = "Fresh hits from today:\n" + lines[3] + "\nenjoy"
     assert [c.password for c in extract(prose).credentials] == [expected[3]]  # generic path
+
+
+def test_a_hash_written_before_its_address_is_its_password_a_name_is_not() -> None:
+    md5 = [hashlib.md5(str(i).encode()).hexdigest() for i in range(30)]
+    hashed = extract("\n".join(f"{h}:user{i}@mail.com" for i, h in enumerate(md5))).credentials
+    assert [(c.password_kind, c.password) for c in hashed] == [("hash", h) for h in md5]
+    named = extract("\n".join(f"user{i}:user{i}@mail.com" for i in range(30))).credentials
+    assert {(c.password_kind, c.password) for c in named} == {("none", None)}
