@@ -545,25 +545,26 @@ def _sql_passwords(text: str) -> tuple[dict[int, str], set[str]]:
 # --- JSON documents ---------------------------------------------------------------------------
 
 
+def _json_root(text: str) -> list[Any] | dict[str, Any] | None:
+    """The parsed document when ``text`` is one JSON array or object, else None."""
+    if text.lstrip()[:1] not in ("[", "{"):
+        return None
+    try:
+        root: list[Any] | dict[str, Any] = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return root
+
+
 def is_json_document(text: str) -> bool:
     """Whether ``text`` is one JSON array or object (what ``_json_passwords`` reads)."""
-    if text.lstrip()[:1] not in ("[", "{"):
-        return False
-    try:
-        orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return False
-    return True
+    return _json_root(text) is not None
 
 
 def _json_passwords(text: str) -> tuple[dict[str, deque[str]], set[str]]:
     """Raw address -> passwords (in document order) from a JSON document; and its keys."""
-    head = text.lstrip()[:1]
-    if head not in ("[", "{"):
-        return {}, set()
-    try:
-        root = orjson.loads(text)
-    except orjson.JSONDecodeError:
+    root = _json_root(text)
+    if root is None:
         return {}, set()
     out: dict[str, deque[str]] = {}
     keys: set[str] = set()
