@@ -35,6 +35,7 @@ from ml.plans import (
     FIELD_LEAD,
     FIELD_TAIL,
     PASSWORD_NAMES,
+    QUOTED,
     SEPARATORS,
     LinePlan,
     detect_plan,
@@ -257,7 +258,7 @@ CAPTURE_SEPARATOR = " | "
 
 #: A quoted field (``""`` inside for a quote) or a separator: the separators a ``finditer``
 #: meets outside quotes are the field boundaries of a CSV line.
-_QUOTED_OR_SEP = {sep: re.compile(r'"(?:[^"]|"")*"|' + re.escape(sep)) for sep in SEPARATORS}
+_QUOTED_OR_SEP = {sep: re.compile(f"{QUOTED}|{re.escape(sep)}") for sep in SEPARATORS}
 
 
 def _quoted_fields(line: str, plan: LinePlan) -> tuple[str | None, int | None, str | None]:

@@ -85,12 +85,13 @@ _COMBO_COLUMNS = (0, 1, 2)
 _HEADER_HINTS = ("mail", "login", "user", "account", "pass", "pw", "hash")
 # A column name of a header row: a short run of words, no address, no digits-only value.
 _COLUMN_NAME = re.compile(r"[^\W\d_][\w \-.]{0,39}")
-#: A quoted CSV field (``""`` inside for a quote): without an "@" it is emptied before a line
-#: is split to count or score its fields, so that a separator inside it ("Doe, John") shifts
-#: no column; with one (group 1) it is kept, as the address it may be. Matching every quoted
-#: field keeps the scan in step with the quotes. ``ml.bulk`` splits a quoted line exactly
-#: when it reads it.
-QUOTED_FIELD = r'"(?:[^"@]|"")*"|("(?:[^"]|"")*")'
+#: A quoted CSV field (``""`` inside for a quote), ``QUOTED``: without an "@" it is emptied
+#: before a line is split to count or score its fields, so that a separator inside it ("Doe,
+#: John") shifts no column; with one (group 1) it is kept, as the address it may be. Matching
+#: every quoted field keeps the scan in step with the quotes. ``ml.bulk`` splits a quoted line
+#: exactly (separators outside ``QUOTED``) when it reads it.
+QUOTED = r'"(?:[^"]|"")*"'
+QUOTED_FIELD = rf'"(?:[^"@]|"")*"|({QUOTED})'
 _QUOTED_FIELD = re.compile(QUOTED_FIELD)
 
 
