@@ -546,18 +546,38 @@ def _sql_passwords(text: str) -> tuple[dict[int, str], set[str]]:
 
 
 def _json_root(text: str) -> list[Any] | dict[str, Any] | None:
-    """The parsed document when ``text`` is one JSON array or object, else None."""
+    """The parsed document when ``text`` is one JSON array or object, or JSON lines (every
+    non-empty line one array or object, as ``mongoexport`` writes): their list; else None."""
     if text.lstrip()[:1] not in ("[", "{"):
         return None
     try:
         root: list[Any] | dict[str, Any] = orjson.loads(text)
     except orjson.JSONDecodeError:
-        return None
+        return _json_lines(text)
     return root
 
 
+def _json_lines(text: str) -> list[Any] | None:
+    """The records of a JSON-lines document, or None when fewer than 90 % of its non-empty
+    lines are records: a banner, a line cut off mid-record or a broken line loses only
+    itself."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    records = []
+    for line in lines:
+        if line.lstrip()[:1] in ("[", "{"):
+            try:
+                records.append(orjson.loads(line))
+            except orjson.JSONDecodeError:
+                continue
+    return records if len(records) >= _JSON_LINES_SHARE * len(lines) else None
+
+
+_JSON_LINES_SHARE = 0.9
+
+
 def is_json_document(text: str) -> bool:
-    """Whether ``text`` is one JSON array or object (what ``_json_passwords`` reads)."""
+    """Whether ``text`` is JSON records: one array or object, or JSON lines (what
+    ``_json_passwords`` reads)."""
     return _json_root(text) is not None
 
 

@@ -190,6 +190,23 @@ def test_json_lines_are_read_by_key() -> None:
     _assert_spans(text)
 
 
+def test_nested_json_lines_are_read_by_the_object_holding_the_address() -> None:
+    # mongoexport writes one document per line, sub-documents nested.
+    def record(n: int, password: str) -> str:
+        user = {"email": f"u{n}@corp.net", "password": password}
+        return json.dumps({"_id": {"$oid": f"65a{n}"}, "user": user}) + "\n"
+
+    records = [record(n, f"pw-{n}x") for n in range(20)]
+    expected = [(f"u{n}@corp.net", f"pw-{n}x") for n in range(20)]
+    assert _pairs("".join(records)) == expected
+    # A line cut off mid-record (the end of a truncated dump) or broken in the middle loses
+    # only its own password.
+    cut = [*records[:-1], records[-1][:-20]]
+    assert _pairs("".join(cut)) == [*expected[:-1], ("u19@corp.net", None)]
+    broken = [*records[:5], records[5].replace("}, ", ", ", 1), *records[6:]]
+    assert _pairs("".join(broken)) == [*expected[:5], ("u5@corp.net", None), *expected[6:]]
+
+
 def test_json_arrays_are_read_by_key() -> None:
     text = json.dumps(
         [{"user": {"email": "x@corp.net", "password": "p4ssw0rd"}}, {"email": "y@corp.net"}],
