@@ -220,7 +220,9 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
         if plan.email_col > 0:
             out = _hash_before(out, plan)
     if plan.null:
-        out = out.with_columns(pw=pl.when(pl.col("pw") != plan.null).then(pl.col("pw")))
+        pw = pl.col("pw")
+        unescaped = pw.str.replace_many(list(_COPY_ESCAPES), list(_COPY_ESCAPES.values()))
+        out = out.with_columns(pw=pl.when(pw != plan.null).then(unescaped))
     if plan.kind != "table" or plan.null:
         return out  # COPY rows quote nothing: a '"' is part of the value
     quoted = out["line"].str.contains('"', literal=True)
@@ -251,6 +253,18 @@ def _hash_before(out: pl.DataFrame, plan: LinePlan) -> pl.DataFrame:
     found = pl.select(pl.when(hashed).then(before)).to_series()
     return out.with_columns(out["pw"].cast(pl.String).scatter(idx, found))
 
+
+#: The backslash escapes of PostgreSQL's ``COPY`` text format, as ``COPY TO`` (pg_dump)
+#: writes them. One left-to-right pass undoes them: ``\\t`` is a backslash and a ``t``.
+_COPY_ESCAPES = {
+    "\\\\": "\\",
+    "\\t": "\t",
+    "\\n": "\n",
+    "\\r": "\r",
+    "\\b": "\b",
+    "\\f": "\f",
+    "\\v": "\v",
+}
 
 #: Checkers' "hits" lists write what they captured after a combo's password:
 #: ``a@b.com:pw | Plan = Premium | Country = US``. The password ends before it.
@@ -357,6 +371,8 @@ _FIELD_STRIP = " \t\"'"
 
 def _strip_of(plan: LinePlan) -> str:
     """What is cut from both ends of a password read under ``plan`` (a combo keeps quotes)."""
+    if plan.null:
+        return ""  # a COPY value is exact: its escapes say every quote, space and tab
     return _COMBO_STRIP if plan.kind == "combo" else _FIELD_STRIP
 
 

@@ -136,3 +136,31 @@ def test_a_pg_dump_whose_definitions_fill_the_sample_is_read_from_its_users_copy
     assert extract_tables([text]).frame.select("email", "password").rows() == [
         (f"user{i}@corp.com", f"pw{i}secret") for i in range(30)
     ]
+
+
+_COPY_ESCAPED = {
+    "\\": "\\\\",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\v": "\\v",
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="ab9 \\\t\n\r\b\f\v\"'Nt", min_size=1, max_size=12), min_size=1))
+def test_a_copy_rows_escapes_are_undone_as_postgres_reads_them(passwords: list[str]) -> None:
+    """pg_dump writes a backslash as ``\\\\`` and a tab, newline or CR in a value as ``\\t``,
+    ``\\n``, ``\\r``: the password hashed for the range index must be the one the user typed."""
+    passwords = [p for p in passwords if p != "-" and p.strip("*")]
+    escaped = ["".join(_COPY_ESCAPED.get(c, c) for c in p) for p in passwords]
+    users = "COPY public.users (id, email, password) FROM stdin;\n" + "".join(
+        f"{i}\tuser{i}@corp.com\t{e}\n" for i, e in enumerate(escaped)
+    )
+    filler = "".join(f"{i}\tfill{i}@corp.com\tpw{i}\n" for i in range(len(passwords), 12))
+    text = PG_DUMP.split("CREATE TABLE")[0] + users + filler + "\\.\n"
+    assert detect_plan(text.split("\n")) is not None
+    got = extract_tables([text]).frame.select("email", "password").rows()
+    assert got[: len(passwords)] == [(f"user{i}@corp.com", p) for i, p in enumerate(passwords)]
