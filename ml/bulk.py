@@ -220,9 +220,9 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
         if plan.email_col > 0:
             out = _hash_before(out, plan)
     if plan.null:
-        pw = pl.col("pw")
-        unescaped = pw.str.replace_many(list(_COPY_ESCAPES), list(_COPY_ESCAPES.values()))
-        out = out.with_columns(pw=pl.when(pw != plan.null).then(unescaped))
+        value = pl.col("pw")
+        unescaped = value.str.replace_many(list(_COPY_ESCAPES), list(_COPY_ESCAPES.values()))
+        out = out.with_columns(pw=pl.when(value != plan.null).then(unescaped))
     if plan.kind != "table" or plan.null:
         return out  # COPY rows quote nothing: a '"' is part of the value
     quoted = out["line"].str.contains('"', literal=True)
