@@ -319,23 +319,38 @@ _URL_LABELS = frozenset({"url", "host", "hostname", "site", "soft", "software", 
 _PASSWORD_LABELS = frozenset({"password", "pass", "pwd", "passwd"})
 
 
+#: Between two labelled lines, a blank line or a rule (``=====``) ends a stealer log's entry.
+_ENTRY_BREAK = re.compile(r"\n[ \t]*\r?\n|^[ \t]*[=*#_-]{3,}[ \t]*\r?$", re.MULTILINE)
+
+
 def _stealer_passwords(text: str, line_of: LineIndex) -> dict[int, str]:
-    """Login line number -> password, from ``URL:/Login:/Password:`` blocks of stealer logs."""
+    """Login line number -> password, from ``URL:/Login:/Password:`` entries of stealer logs.
+
+    Most stealers write the login before the password; some write ``Password:`` first. The
+    order is the document's: whichever of login-then-password and password-then-login is the
+    more frequent within entries (a URL label, a blank line or a rule starts an entry).
+    """
     if _STEALER_HINT.search(text) is None:
         return {}
-    out: dict[int, str] = {}
-    login_line: int | None = None
+    entries: list[list[tuple[bool, int, str | None]]] = [[]]
+    last_end = 0
     for m in _STEALER_LINE.finditer(text):
         label = m.group(1).lower()
-        if label in _URL_LABELS:
-            login_line = None
-        elif label in _PASSWORD_LABELS:
-            password = _plausible_password(m.group(2))
-            if login_line is not None and password is not None:
-                out[login_line] = password
-            login_line = None
-        else:
-            login_line = line_of(m.start(2))
+        if label in _URL_LABELS or _ENTRY_BREAK.search(text, last_end, m.start()):
+            entries.append([])
+        last_end = m.end()
+        if label in _PASSWORD_LABELS:
+            entries[-1].append((True, 0, _plausible_password(m.group(2))))
+        elif label not in _URL_LABELS:
+            entries[-1].append((False, line_of(m.start(2)), None))
+    steps = [(a[0], b[0]) for entry in entries for a, b in itertools.pairwise(entry)]
+    password_first = steps.count((True, False)) > steps.count((False, True))
+    out: dict[int, str] = {}
+    for entry in entries:
+        ordered = entry[::-1] if password_first else entry
+        for (is_pw, line, _), (next_pw, _, password) in itertools.pairwise(ordered):
+            if not is_pw and next_pw and password is not None:
+                out[line] = password
     return out
 
 

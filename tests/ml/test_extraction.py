@@ -326,6 +326,24 @@ def test_stealer_log_blocks_attach_each_password_to_its_login() -> None:
     ]
 
 
+@pytest.mark.parametrize("gap", ["", "\n", "\n===============\n"])
+def test_stealer_logs_that_write_the_password_first_pair_it_with_the_login_after_it(
+    gap: str,
+) -> None:
+    entries = [
+        ("https://mail.acme.com", "Winter2023!", "victim1@acme.com"),
+        ("https://shop.example.org", "hunter2hunter2", "victim2@gmail.com"),
+        ("https://bank.example", "s3cr3t", "victim3@yahoo.com"),
+    ]
+    text = gap.join(
+        f"Host: {url}\nPassword: {password}\nLogin: {login}\n" for url, password, login in entries
+    )
+    assert _pairs(text) == [(login, password) for _, password, login in entries]
+    # Without a URL line per entry, the document's order still decides.
+    bare = gap.join(f"Password: {password}\nLogin: {login}\n" for _, password, login in entries)
+    assert _pairs(bare) == [(login, password) for _, password, login in entries]
+
+
 def test_urls_with_credentials_are_not_addresses() -> None:
     assert _pairs("see https://admin:hunter2@intranet.acme.com/login for access") == []
 
