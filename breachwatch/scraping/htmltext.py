@@ -78,3 +78,18 @@ def _break_line(out: list[str]) -> None:
 def _tidy(text: str) -> str:
     lines = [line.rstrip() for line in text.split("\n")]
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def is_html(content_type: str | None) -> bool:
+    """Whether a ``Content-Type`` header names an HTML page."""
+    return (content_type or "").split(";")[0].strip().lower() in HTML_TYPES
+
+
+def page_text(content: bytes, charset: str | None) -> bytes:
+    """The text of a whole HTML page as UTF-8, its line structure kept (``html_to_text``)."""
+    tree = parse_html(content, charset)
+    root = tree.body or tree.root
+    return html_to_text(root).encode("utf-8") if root is not None else b""

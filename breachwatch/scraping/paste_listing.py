@@ -19,8 +19,10 @@ import httpx
 import orjson
 
 from breachwatch.scraping.base import ScrapeRun
-from breachwatch.scraping.errors import ScrapeError, SourceConfigError
+from breachwatch.scraping.content import ensure_text
+from breachwatch.scraping.errors import BinaryContent, ScrapeError, SourceConfigError
 from breachwatch.scraping.fetch import HostUnavailable
+from breachwatch.scraping.htmltext import is_html, page_text
 from breachwatch.scraping.timestamps import parse_timestamp
 from breachwatch.scraping.types import FetchedDocument
 
@@ -155,12 +157,20 @@ def _fetch_paste(run: ScrapeRun, entry: PasteEntry) -> list[FetchedDocument]:
     if response.not_modified:
         run.report.not_modified += 1
         return []
+    data, content_type = response.content, response.content_type
+    if is_html(content_type):
+        # A "raw" view served as a page: read as text, ``<br>``-separated combos are lines.
+        try:
+            data, content_type = page_text(ensure_text(data), response.charset), "text/plain"
+        except BinaryContent as exc:
+            run.error(entry.raw_url, exc)
+            return []
     documents = run.emit(
         url=entry.raw_url,
         title=entry.title,
         posted_at=entry.posted_at,
-        data=response.content,
-        content_type=response.content_type,
+        data=data,
+        content_type=content_type,
     )
     if documents:
         run.http.remember(response)

@@ -110,6 +110,31 @@ def test_broken_pastes_are_reported_and_the_rest_kept(site: LeakSite) -> None:
     assert any("raw/gone" in e and "HTTP 404" in e for e in report.errors)
 
 
+def test_a_paste_served_as_an_html_page_is_read_as_its_text_lines(site: LeakSite) -> None:
+    serve_listing(site, [paste("page", START), paste("junk", START + timedelta(hours=1))])
+    page = (
+        "<html><head><title>x</title><script>var a='b@c.com:zz';</script></head><body>"
+        "<div class='paste'>alice@example.com:hunter2<br>bob@example.org:caf\u00e9<br/>"
+        "<p>carol@example.net:p&amp;ss</p></div></body></html>"
+    )
+    site.static(
+        "/raw/page", page.encode("latin-1"), **{"Content-Type": "text/html; charset=latin-1"}
+    )
+    site.static("/raw/junk", bytes(range(256)) * 4, **{"Content-Type": "text/html"})
+    documents, report = scrape_source(source(site), START, END, LIMITS)
+    (doc,) = documents
+    assert doc.content_type == "text/plain"
+    lines = [line for line in doc.content.decode("utf-8").split("\n") if line]
+    assert lines == [
+        "alice@example.com:hunter2",
+        "bob@example.org:caf\u00e9",
+        "carol@example.net:p&ss",
+    ]
+    assert report.status == "partial" and any(
+        "raw/junk" in e and "binary" in e for e in report.errors
+    )
+
+
 def test_identical_pastes_are_deduplicated_by_content(site: LeakSite) -> None:
     serve_listing(site, [paste("a", START), paste("b", START + timedelta(hours=1))])
     site.static("/raw/a", b"same combo list")
