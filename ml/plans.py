@@ -158,7 +158,15 @@ def _json_plan(sample: list[str]) -> LinePlan | None:
 
 
 def _non_empty(lines: Sequence[str]) -> list[str]:
-    return [ln.rstrip("\r") for ln in lines if ln.strip()][:_SAMPLE]
+    sample = [ln.rstrip("\r") for ln in lines if ln.strip()][: _SAMPLE + 1]
+    # Excel's separator hint (``sep=;``) comes before the header: it is neither a header nor
+    # a record, and read as a header it would hide the real one.
+    if sample and _EXCEL_SEP_HINT.fullmatch(sample[0].lstrip("\ufeff").strip()):
+        return sample[1:]
+    return sample[:_SAMPLE]
+
+
+_EXCEL_SEP_HINT = re.compile(r"(?i)sep=.")
 
 
 def _sample(lines: Sequence[str]) -> list[str]:

@@ -164,3 +164,16 @@ def test_a_copy_rows_escapes_are_undone_as_postgres_reads_them(passwords: list[s
     assert detect_plan(text.split("\n")) is not None
     got = extract_tables([text]).frame.select("email", "password").rows()
     assert got[: len(passwords)] == [(f"user{i}@corp.com", p) for i, p in enumerate(passwords)]
+
+
+def test_excels_separator_hint_before_the_header_is_skipped() -> None:
+    """Exports meant for Excel open with ``sep=;``: the header after it still names the
+    columns, so the password is its column and not the rest of the line."""
+    body = "".join(f"user{i}@corp.com;Name {i};pw{i}!\n" for i in range(12))
+    for hint in ("sep=;\n", "\ufeffSEP=;\r\n"):
+        text = hint + "E-Mail;Name;Passwort\n" + body
+        plan = detect_plan(text.split("\n"))
+        assert plan is not None and plan.columns == ("e-mail", "name", "passwort")
+        assert [(e, p) for e, p, _ in _rows(text)] == [
+            (f"user{i}@corp.com", f"pw{i}!") for i in range(12)
+        ]
