@@ -477,6 +477,8 @@ def line_frames_by_plan(
         parts.append(split.cast({"field": pl.String, "prefix": pl.Int64, "pw": pl.String}))
     df = pl.concat(parts)
     valid = df["field"].str.contains(_WRAPPED_RX).fill_null(False) & df["prefix"].is_not_null()
+    # A local part holding "//" is a URL glued to an address: the generic path cuts it.
+    valid = valid & ~df["field"].str.contains("//[^@]*@").fill_null(False)
     leftover = df.filter(~valid & pl.col("line").str.contains("@", literal=True))
     df = df.filter(valid)
     clean, lead = _clean(df["field"])

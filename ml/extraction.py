@@ -200,6 +200,11 @@ def _local_before(text: str, end: int) -> int | None:
             return None  # too long, starts with a dot, or a second "@": not one address
         if prev == ":" and _URL_USERINFO.search(text, max(0, start - 256), start):
             return None  # https://user:secret@host is a URL, not an address
+    if "//" in text[start:end]:
+        # The rest of a URL glued to the address by a field separator (``https://host|a@b.com``
+        # on a mixed line, ``https://host/users/a@b.com``): the address starts after the last
+        # pipe or slash. Both are legal in a local part, "//" is in no real one.
+        start = max(text.rfind("|", start, end), text.rfind("/", start, end)) + 1
     while start < end and text[start] in _DELIMITERS:
         start += 1
     return start if start < end else None

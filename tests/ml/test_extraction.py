@@ -344,6 +344,24 @@ def test_stealer_logs_that_write_the_password_first_pair_it_with_the_login_after
     assert _pairs(bare) == [(login, password) for _, password, login in entries]
 
 
+def test_a_url_glued_to_an_address_by_a_field_separator_is_not_its_local_part() -> None:
+    # "|" and "/" are legal in a local part, "//" is in no real one: URL-login-password lists
+    # write the site first, and a pipe or a path glues it to the address.
+    mixed = (
+        "https://shop.example.com/login:buyer@example.com:sh0pp1ng\n"
+        "https://mail.example.org|buyer@example.org|m41lb0x\n"
+        "see https://site.com/users/bob@example.net:pw1 now\n"
+    )
+    assert _pairs(mixed) == [
+        ("buyer@example.com", "sh0pp1ng"),
+        ("buyer@example.org", "m41lb0x"),
+        ("bob@example.net", "pw1"),
+    ]
+    # The same under a line plan (the vectorised path hands such fields to the generic one).
+    lines = "".join(f"https://site{i}.com|user{i}@corp.net:pw{i}\n" for i in range(12))
+    assert _pairs(lines) == [(f"user{i}@corp.net", f"pw{i}") for i in range(12)]
+
+
 def test_urls_with_credentials_are_not_addresses() -> None:
     assert _pairs("see https://admin:hunter2@intranet.acme.com/login for access") == []
 
