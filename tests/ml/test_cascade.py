@@ -102,6 +102,31 @@ def test_a_disagreeing_second_opinion_routes_confident_linear_decisions_too() ->
     assert {c.stage for c in alone.classify(["0.9", "0.1"])} == {"linear"}
 
 
+class _SaysBenign:
+    """A linear stage that calls everything benign (P 0.02) and records what it read."""
+
+    threshold = 0.5
+    version = "benign"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def decision_and_layout(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        self.seen += list(texts)
+        return np.full(len(texts), logit(0.02)), np.zeros((len(texts), 1))
+
+
+def test_records_with_passwords_are_a_breach_whatever_the_model_says() -> None:
+    stage = _SaysBenign()
+    cascade = Cascade(stage)  # type: ignore[arg-type]
+    combo = "".join(f"user{i}@corp.net:Winter{i}!\r\n" for i in range(6))
+    out = cascade.classify([combo, "see you at the meetup, a@b.com\r\n"])
+    assert [(c.is_breach, c.stage) for c in out] == [(True, "evidence"), (False, "linear")]
+    assert out[0].probability == pytest.approx(0.99) and out[1].probability == pytest.approx(0.02)
+    # The stages read LF text: a Windows dump's CRLF lines look like what they learnt.
+    assert not any("\r\n" in t for t in stage.seen)
+
+
 @pytest.mark.slow
 def test_without_a_promoted_or_bundled_cascade_the_linear_stage_serves_alone_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
