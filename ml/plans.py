@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 import polars as pl
@@ -136,9 +137,26 @@ def is_email_expr(field: pl.Expr) -> pl.Expr:
     return clean.str.contains(EMAIL_FIELD_RX).fill_null(False)
 
 
+#: JSON-lines records nest sub-documents (``mongoexport``): addresses are looked for this deep.
+_JSON_DEPTH = 3
+
+
+def _json_paths(obj: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """``(path, value)`` of every key reachable through objects (not arrays), ``_JSON_DEPTH``
+    deep; a path is only of identifier keys, as ``json_path_match("$.a.b")`` reads them."""
+    stack: list[tuple[tuple[str, ...], dict[str, Any]]] = [((), obj)]
+    while stack:
+        path, node = stack.pop(0)
+        for key, value in node.items():
+            here = (*path, str(key))
+            yield here, value
+            if isinstance(value, dict) and len(here) < _JSON_DEPTH and str(key).isidentifier():
+                stack.append((here, value))
+
+
 def _json_plan(sample: list[str]) -> LinePlan | None:
-    counts: dict[str, int] = {}
-    keys: dict[str, None] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    keys: dict[tuple[str, ...], None] = {}
     for line in sample[:50]:
         try:
             obj = orjson.loads(line)
@@ -146,15 +164,29 @@ def _json_plan(sample: list[str]) -> LinePlan | None:
             continue
         if not isinstance(obj, dict):
             continue
-        for key, value in obj.items():
-            keys.setdefault(str(key))
-            if isinstance(value, str) and "@" in value and key.isidentifier():
-                counts[key] = counts.get(key, 0) + 1
+        for path, value in _json_paths(obj):
+            keys.setdefault(path)
+            if isinstance(value, str) and "@" in value and all(k.isidentifier() for k in path):
+                counts[path] = counts.get(path, 0) + 1
     if not counts:
         return None
-    email_key = max(counts, key=lambda k: counts[k])
-    pw_key = next((k for k in keys if _norm(k) in PASSWORD_NAMES and k.isidentifier()), "")
-    return LinePlan("jsonl", email_key=email_key, password_key=pw_key, columns=tuple(keys))
+    email_path = max(counts, key=lambda k: counts[k])
+    # The password beside the address (same object), else one at the top level.
+    named = [
+        p
+        for p in keys
+        if _norm(p[-1]) in PASSWORD_NAMES
+        and all(k.isidentifier() for k in p)
+        and p[:-1] in (email_path[:-1], ())
+    ]
+    beside = [p for p in named if p[:-1] == email_path[:-1]]
+    pw_path = (beside or named or [()])[0]
+    return LinePlan(
+        "jsonl",
+        email_key=".".join(email_path),
+        password_key=".".join(pw_path),
+        columns=tuple(dict.fromkeys(p[-1] for p in keys)),
+    )
 
 
 def _non_empty(lines: Sequence[str]) -> list[str]:

@@ -22,6 +22,10 @@ def test_layouts_the_generator_never_writes_are_records_with_passwords() -> None
         "".join(
             json.dumps({"mail": f"user{i}@corp.net", "pass": f"pw{i}"}) + "\n" for i in range(8)
         ),
+        "".join(  # nested JSON lines (mongoexport)
+            json.dumps({"u": {"mail": f"user{i}@corp.net", "pwd": f"pw{i}"}}) + "\n"
+            for i in range(8)
+        ),
     ]
     assert credential_evidence(texts) == [True] * len(texts)
 

@@ -199,6 +199,13 @@ def test_nested_json_lines_are_read_by_the_object_holding_the_address() -> None:
     records = [record(n, f"pw-{n}x") for n in range(20)]
     expected = [(f"u{n}@corp.net", f"pw-{n}x") for n in range(20)]
     assert _pairs("".join(records)) == expected
+    # Read by the line path: the plan names the nested keys.
+    plan = detect_plan("".join(records).split("\n"))
+    assert plan is not None and (plan.kind, plan.email_key, plan.password_key) == (
+        "jsonl",
+        "user.email",
+        "user.password",
+    )
     # A line cut off mid-record (the end of a truncated dump) or broken in the middle loses
     # only its own password.
     cut = [*records[:-1], records[-1][:-20]]
