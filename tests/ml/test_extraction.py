@@ -846,3 +846,66 @@ def test_a_hash_written_before_its_address_is_its_password_a_name_is_not() -> No
     assert [(c.password_kind, c.password) for c in hashed] == [("hash", h) for h in md5]
     named = extract("\n".join(f"user{i}:user{i}@mail.com" for i in range(30))).credentials
     assert {(c.password_kind, c.password) for c in named} == {("none", None)}
+
+
+_STEALER_PASSWORDS = st.text(alphabet="abcXYZ019!#$%&.,", min_size=1, max_size=24)
+
+
+@given(
+    passwords=st.lists(_STEALER_PASSWORDS, min_size=1, max_size=8),
+    password_first=st.booleans(),
+    with_url=st.booleans(),
+    gap=st.sampled_from(["", "\n", "\n===============\n", "\n\n"]),
+    login_label=st.sampled_from(["Login", "USER", "Username", "login", "E-mail"]),
+    password_label=st.sampled_from(["Password", "PASS", "pwd", "password"]),
+)
+@SETTINGS
+def test_stealer_entries_pair_each_login_with_its_password_in_either_order(
+    passwords: list[str],
+    password_first: bool,
+    with_url: bool,
+    gap: str,
+    login_label: str,
+    password_label: str,
+) -> None:
+    entries = []
+    for i, password in enumerate(passwords):
+        login = f"{login_label}: victim{i}@corp.net\n"
+        secret = f"{password_label}: {password}\n"
+        url = f"URL: https://site{i}.example/login\n" if with_url else ""
+        entries.append(url + (secret + login if password_first else login + secret))
+    expected = [(f"victim{i}@corp.net", p) for i, p in enumerate(passwords)]
+    assert _pairs(gap.join(entries)) == expected
+
+
+_JSON_KEYS = st.sampled_from(["email", "mail", "login"])
+_JSON_PW_KEYS = st.sampled_from(["password", "pass", "pwd", "hash"])
+
+
+@given(
+    key=_JSON_KEYS,
+    pw_key=_JSON_PW_KEYS,
+    records=st.lists(
+        st.tuples(
+            st.integers(0, 2),  # nesting depth of the object holding the address
+            st.text(alphabet="abcXYZ019!#$ ", min_size=1, max_size=16).map(str.strip),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+)
+@SETTINGS
+def test_json_lines_give_every_record_its_password_whatever_the_nesting(
+    key: str, pw_key: str, records: list[tuple[int, str]]
+) -> None:
+    """One dump names its keys alike on every line; how deep each record nests may vary."""
+    lines = []
+    expected = []
+    for i, (depth, password) in enumerate(records):
+        assume(password and password != "-")
+        record: dict[str, object] = {key: f"u{i}@corp.net", pw_key: password, "id": i}
+        for level in range(depth):
+            record = {f"level{level}": record, "_id": {"$oid": f"{i:024x}"}}
+        lines.append(json.dumps(record))
+        expected.append((f"u{i}@corp.net", password))
+    assert _pairs("\n".join(lines) + "\n") == expected
