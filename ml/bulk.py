@@ -40,6 +40,7 @@ from ml.plans import (
     LinePlan,
     detect_plan,
     detect_plans,
+    quoted_record_spans,
 )
 
 __all__ = [
@@ -228,14 +229,39 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     quoted = out["line"].str.contains('"', literal=True)
     if not quoted.any():
         return out
+    records = out["line"]
+    if (records.str.count_matches('"', literal=True) % 2 == 1).any():
+        records = _records(out, plan)
+        taken = records.is_null()
+        quoted = quoted | taken
+        # A line a record took is read with it, not again on its own as a leftover.
+        out = out.with_columns(line=pl.when(taken).then(pl.lit("")).otherwise(pl.col("line")))
     idx = quoted.arg_true()
-    read = [_quoted_fields(line, plan) for line in out["line"].gather(idx).to_list()]
+    read = [
+        _quoted_fields(line, plan) if line is not None else (None, None, None)
+        for line in records.gather(idx).to_list()
+    ]
     field, prefix, pw = (list(column) for column in zip(*read, strict=True))
     return out.with_columns(
         out["field"].cast(pl.String).scatter(idx, pl.Series(field, dtype=pl.String)),
         out["prefix"].cast(pl.Int64).scatter(idx, pl.Series(prefix, dtype=pl.Int64)),
         out["pw"].cast(pl.String).scatter(idx, pl.Series(pw, dtype=pl.String)),
     )
+
+
+def _records(out: pl.DataFrame, plan: LinePlan) -> pl.Series:
+    """Per line, the CSV record it starts: a quoted field with line breaks joins the lines up
+    to its closing quote (``ml.plans.join_quoted_records``), the line ends written as they
+    were, so offsets in the record are offsets in the document; null on the lines it took."""
+    lines = out["line"].to_list()
+    docs = out["doc"].to_list()
+    # batch_lines cut a CR before each LF; the record puts it back.
+    ends = ["\r\n" if cr else "\n" for cr in (out["width"] - 1 > out["line"].str.len_chars())]
+    records: list[str | None] = list(lines)
+    for start, end in quoted_record_spans(lines, plan.sep, docs):
+        records[start] = "".join(lines[k] + ends[k] for k in range(start, end)) + lines[end]
+        records[start + 1 : end + 1] = [None] * (end - start)
+    return pl.Series("line", records, dtype=pl.String)
 
 
 def _hash_before(out: pl.DataFrame, plan: LinePlan) -> pl.DataFrame:

@@ -429,10 +429,83 @@ def detect_plans(documents: Sequence[Sequence[str]]) -> list[LinePlan | None]:
     sql = [len(sample) >= 3 and _is_sql(sample) for sample in samples]
     # A dump's statement lines are long: splitting them by every separator is wasted work.
     scores = _scores([[] if is_sql else s for s, is_sql in zip(samples, sql, strict=True)])
-    return [
+    plans = [
         LinePlan("sql") if is_sql else _plan_of(i, sample, scores)
         for i, (sample, is_sql) in enumerate(zip(samples, sql, strict=True))
     ]
+    # A CSV export whose quoted fields hold line breaks (a street address, a note) has records
+    # of several lines; read as lines, they mislead the plan or defeat it. Such documents get a
+    # second look at their records. Only a table plan is taken from it, and over a plan of the
+    # lines only when a header names its columns: a combo list's password may open a quote.
+    joined = {
+        i: join_quoted_records(samples[i])
+        for i, plan in enumerate(plans)
+        if not sql[i] and any(quoted_record_spans(samples[i]))
+    }
+    if joined:
+        again = _scores(list(joined.values()))
+        for j, (i, sample) in enumerate(joined.items()):
+            plan = _plan_of(j, sample, again)
+            table = plan is not None and plan.kind == "table" and not plan.null
+            if table and (plans[i] is None or (plan is not None and plan.columns)):
+                plans[i] = plan
+    return plans
+
+
+#: A quoted field spans at most this many lines; an open quote not closed by then is no field.
+MAX_RECORD_LINES = 20
+
+
+def _still_quoted(line: str, seps: str, quoted: bool) -> bool:
+    """Whether a CSV line ends inside a quoted field, entering it ``quoted``. A quote opens a
+    field only at the field's start (``a@b.com,pa"ss`` is an unquoted password with a quote
+    in it); inside one, ``""`` is a quote and a lone ``"`` closes it."""
+    at_start = not quoted
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and line[i + 1] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif ch in seps:
+            at_start = True
+        elif ch == '"' and at_start:
+            quoted, at_start = True, False
+        elif ch not in " \t":
+            at_start = False
+        i += 1
+    return quoted
+
+
+def quoted_record_spans(
+    lines: Sequence[str], seps: str = "".join(SEPARATORS), groups: Sequence[object] | None = None
+) -> Iterator[tuple[int, int]]:
+    """``(first, last)`` line of each CSV record whose quoted field holds line breaks: from a
+    line that ends inside a quoted field to the line that ends outside one, within
+    ``MAX_RECORD_LINES`` and one group (document); a field never closed is no field."""
+    i = 0
+    while i < len(lines):
+        if '"' in lines[i] and _still_quoted(lines[i], seps, False):
+            stop = min(len(lines), i + MAX_RECORD_LINES)
+            for end in range(i + 1, stop):
+                if groups is not None and groups[end] != groups[i]:
+                    break
+                if not _still_quoted(lines[end], seps, quoted=True):
+                    yield i, end
+                    i = end
+                    break
+        i += 1
+
+
+def join_quoted_records(lines: Sequence[str]) -> list[str]:
+    """Lines joined into CSV records where a quoted field holds line breaks (``\\n`` kept)."""
+    out = list(lines)
+    for first, last in sorted(quoted_record_spans(lines), reverse=True):
+        out[first : last + 1] = ["\n".join(lines[first : last + 1])]
+    return out
 
 
 def detect_plan(lines: Sequence[str]) -> LinePlan | None:

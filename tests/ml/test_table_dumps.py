@@ -81,6 +81,30 @@ def test_any_csv_export_reads_the_columns_csv_writes(
     assert _rows(text) == expected
 
 
+MULTILINE_NAMES = st.text(alphabet="ab ,;\"'|\nxyz", min_size=1, max_size=16)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(MULTILINE_NAMES, PASSWORDS), min_size=5, max_size=25),
+    st.sampled_from([",", ";", "\t", "|"]),
+    st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    st.booleans(),
+)
+def test_quoted_fields_with_line_breaks_keep_each_record_whole(
+    records: list[tuple[str, str]], delimiter: str, quoting: Literal[0, 1, 2, 3], crlf: bool
+) -> None:
+    """A street address or a note written over several lines (quoted, as csv.writer and Excel
+    write it) is one record: its password is still its own column, its span still its text."""
+    header = ["id", "name", "email", "password"]
+    body = [[str(i), name, f"user{i}@example.org", pw] for i, (name, pw) in enumerate(records)]
+    text = _written([header, *body], delimiter, quoting)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    expected = [(row[2], row[3].strip(" \t"), row[2]) for row in body]
+    assert _rows(text) == expected
+
+
 PG_DUMP = """--
 -- PostgreSQL database dump
 --
@@ -177,3 +201,13 @@ def test_excels_separator_hint_before_the_header_is_skipped() -> None:
         assert [(e, p) for e, p, _ in _rows(text)] == [
             (f"user{i}@corp.com", f"pw{i}!") for i in range(12)
         ]
+
+
+def test_a_quote_inside_an_unquoted_field_opens_no_record() -> None:
+    """Naive exports write a password's quote as is: only a quote at a field's start opens a
+    quoted field, so no line is joined to the next and every row keeps its own password."""
+    passwords = ['pa"ss', "pw1", 'p"w2', "pw3", 'x"y"z', "pw5", "pw6", "pw7"]
+    text = "email,password\n" + "".join(f"u{i}@x.com,{p}\n" for i, p in enumerate(passwords))
+    assert [(e, p) for e, p, _ in _rows(text)] == [
+        (f"u{i}@x.com", p) for i, p in enumerate(passwords)
+    ]
