@@ -208,10 +208,11 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     """Columns ``field`` (raw address field), ``prefix`` (its char offset) and ``pw``.
 
     After the plain split (``_split_fields``): a combo's password ends at a checker's capture
-    (``CAPTURE_SEPARATOR``); a ``COPY`` row's ``\\N`` is no password; and a table's line with
-    a ``"`` is split again in Python (``_quoted_fields``), since a quoted field may hold the
-    separator (``1,"Doe, John",john@x.com,pw``) and a plain split would shift every column
-    after it, reading the name as the password.
+    (``CAPTURE_SEPARATOR``); a ``COPY`` row's ``\\N`` is no password and its escapes are
+    undone; and a table's line with a ``"`` is split again in Python (``_quoted_fields``),
+    since a quoted field may hold the separator (``1,"Doe, John",john@x.com,pw``) and a plain
+    split would shift every column after it, reading the name as the password. A quoted field
+    may hold line breaks too: its record is read whole from its first line (``_records``).
     """
     out = _split_fields(df, plan, ascii_only)
     if plan.kind == "combo":
@@ -230,6 +231,9 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     if not quoted.any():
         return out
     records = out["line"]
+    # A line that ends inside a quoted field holds an odd number of quotes, unless a naive
+    # field's own quote evens it out: that rare line stays alone, and only lines with an odd
+    # number pay for the Python scan of the part (``quoted_record_spans``).
     if (records.str.count_matches('"', literal=True) % 2 == 1).any():
         records = _records(out, plan)
         taken = records.is_null()
