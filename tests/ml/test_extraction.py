@@ -38,6 +38,7 @@ from ml.extraction import (
     extract_bytes,
     extract_file_streaming,
     extract_table,
+    sniff_encoding,
     storable_rows,
 )
 
@@ -909,3 +910,40 @@ def test_json_lines_give_every_record_its_password_whatever_the_nesting(
         lines.append(json.dumps(record))
         expected.append((f"u{i}@corp.net", password))
     assert _pairs("\n".join(lines) + "\n") == expected
+
+
+_CYRILLIC_WORDS = st.lists(
+    st.sampled_from(
+        ["пароль", "привет", "солнышко", "Наташа", "любовь", "москва", "ёлка", "Ёжик",
+         "котик", "зайка", "максим", "ПАРОЛЬ", "спартак", "цветок", "единорог"]
+    ),
+    min_size=1,
+    max_size=3,
+).map("".join)  # fmt: skip
+_WESTERN_WORDS = st.tuples(
+    st.text(alphabet="abcdefghxyz", min_size=1, max_size=6),
+    st.sampled_from("éèàçñöüßøåáíóúÉÑ"),
+    st.text(alphabet="abcdefghxyz0123", min_size=1, max_size=6),
+).map("".join)
+
+
+@given(st.lists(_CYRILLIC_WORDS, min_size=1, max_size=20), st.sampled_from(["cp1251", "koi8-r"]))
+@SETTINGS
+def test_cyrillic_dumps_in_a_russian_code_page_give_the_passwords_as_typed(
+    words: list[str], codepage: str
+) -> None:
+    """A password decoded in the wrong code page hashes to digests nobody can match."""
+    text = "".join(f"user{i}@mail.ru:{w}{i}\n" for i, w in enumerate(words))
+    found = extract_bytes(text.encode(codepage)).credentials
+    assert [(c.email, c.password) for c in found] == _pairs(text)
+
+
+@given(st.lists(_WESTERN_WORDS, min_size=1, max_size=20), st.sampled_from(["cp1252", "latin-1"]))
+@SETTINGS
+def test_western_dumps_in_a_latin_code_page_stay_windows_1252(
+    words: list[str], codepage: str
+) -> None:
+    text = "".join(f"user{i}@web.de:{w}{i}\n" for i, w in enumerate(words))
+    assert sniff_encoding(text.encode(codepage)) == "cp1252"
+    found = extract_bytes(text.encode(codepage)).credentials
+    assert [(c.email, c.password) for c in found] == _pairs(text)
