@@ -10,6 +10,7 @@ from assets.documents import partition_documents
 from assets.partition_window import over_days
 from assets.raw_documents import raw_documents
 from ml.cascade import Cascade, load_classifier
+from ml.extraction import decode_document
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.duck import replace_partition
@@ -52,7 +53,8 @@ def _classify_day(
     now = datetime.now(UTC)
     with platform.warehouse() as con:
         docs = list(partition_documents(con, day, settings.raw_store_dir, platform.document_key()))
-        texts = [d.content.decode("utf-8", errors="replace") for d in docs]
+        # Decoded as extraction decodes them: a Windows-1251 dump reads as Cyrillic, not U+FFFD.
+        texts = [decode_document(d.content) for d in docs]
         results = classifier.classify(texts)
         rows = [
             {
