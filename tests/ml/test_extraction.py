@@ -947,3 +947,24 @@ def test_western_dumps_in_a_latin_code_page_stay_windows_1252(
     assert sniff_encoding(text.encode(codepage)) == "cp1252"
     found = extract_bytes(text.encode(codepage)).credentials
     assert [(c.email, c.password) for c in found] == _pairs(text)
+
+
+_POLISH_WORDS = st.lists(
+    st.sampled_from(
+        ["hasło", "książka", "zażółć", "piłka", "małpa", "jabłko", "zając", "może",
+         "słońce", "Wrocław"]
+    ),
+    min_size=1,
+    max_size=3,
+).map("".join)  # fmt: skip
+
+
+@given(st.lists(_POLISH_WORDS, min_size=1, max_size=20))
+@SETTINGS
+def test_polish_dumps_in_windows_1250_give_the_passwords_as_typed(words: list[str]) -> None:
+    """``ł``, ``ą`` and ``ż`` are ``³``, ``¹`` and ``¿`` in Windows-1252: inside a word, they
+    tell the code page. (A dump with none of them inside a word, ``Łódź`` alone, or with one
+    among many other accented letters, still reads as 1252.)"""
+    text = "".join(f"user{i}@wp.pl:{w}{i}\n" for i, w in enumerate(words))
+    found = extract_bytes(text.encode("cp1250")).credentials
+    assert [(c.email, c.password) for c in found] == _pairs(text)
