@@ -10,7 +10,7 @@ from assets.documents import partition_documents
 from assets.partition_window import over_days
 from assets.raw_documents import raw_documents
 from ml.cascade import Cascade, load_classifier
-from ml.extraction import decode_document
+from ml.codepages import decode_document
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.duck import replace_partition
