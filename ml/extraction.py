@@ -582,18 +582,37 @@ def _json_lines(text: str) -> list[Any] | None:
     """The records of a JSON-lines document, or None when fewer than 90 % of its non-empty
     lines are records: a banner, a line cut off mid-record or a broken line loses only
     itself."""
+    # A log whose lines open with "[" (timestamps) is told by its head, not split whole.
+    head = [line for line in text[:_JSON_HEAD_CHARS].split("\n")[:-1] if line.strip()][:20]
+    if sum(not _is_record(line) for line in head) > (1 - _JSON_LINES_SHARE) * len(head):
+        return None
     lines = [line for line in text.split("\n") if line.strip()]
+    allowed = len(lines) - _JSON_LINES_SHARE * len(lines)
     records = []
     for line in lines:
-        if line.lstrip()[:1] in ("[", "{"):
-            try:
-                records.append(orjson.loads(line))
-            except orjson.JSONDecodeError:
-                continue
-    return records if len(records) >= _JSON_LINES_SHARE * len(lines) else None
+        try:
+            if line.lstrip()[:1] not in ("[", "{"):
+                raise orjson.JSONDecodeError("not a record", line, 0)
+            records.append(orjson.loads(line))
+        except orjson.JSONDecodeError:
+            allowed -= 1
+            if allowed < 0:
+                return None
+    return records
 
 
 _JSON_LINES_SHARE = 0.9
+_JSON_HEAD_CHARS = 65_536
+
+
+def _is_record(line: str) -> bool:
+    if line.lstrip()[:1] not in ("[", "{"):
+        return False
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 def is_json_document(text: str) -> bool:
