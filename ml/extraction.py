@@ -584,20 +584,16 @@ def _json_lines(text: str) -> list[Any] | None:
     itself."""
     # A log whose lines open with "[" (timestamps) is told by its head, not split whole.
     head = [line for line in text[:_JSON_HEAD_CHARS].split("\n")[:-1] if line.strip()][:20]
-    if sum(not _is_record(line) for line in head) > (1 - _JSON_LINES_SHARE) * len(head):
+    if sum(_record(line) is None for line in head) > (1 - _JSON_LINES_SHARE) * len(head):
         return None
     lines = [line for line in text.split("\n") if line.strip()]
     allowed = len(lines) - _JSON_LINES_SHARE * len(lines)
     records = []
     for line in lines:
-        try:
-            if line.lstrip()[:1] not in ("[", "{"):
-                raise orjson.JSONDecodeError("not a record", line, 0)
-            records.append(orjson.loads(line))
-        except orjson.JSONDecodeError:
-            allowed -= 1
-            if allowed < 0:
-                return None
+        if (record := _record(line)) is not None:
+            records.append(record)
+        elif (allowed := allowed - 1) < 0:
+            return None
     return records
 
 
@@ -605,14 +601,15 @@ _JSON_LINES_SHARE = 0.9
 _JSON_HEAD_CHARS = 65_536
 
 
-def _is_record(line: str) -> bool:
+def _record(line: str) -> list[Any] | dict[str, Any] | None:
+    """The array or object a line holds, or None."""
     if line.lstrip()[:1] not in ("[", "{"):
-        return False
+        return None
     try:
-        orjson.loads(line)
+        record: list[Any] | dict[str, Any] = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return False
-    return True
+        return None
+    return record
 
 
 def is_json_document(text: str) -> bool:
