@@ -38,7 +38,6 @@ from ml.extraction import (
     extract_bytes,
     extract_file_streaming,
     extract_table,
-    sniff_encoding,
     storable_rows,
 )
 
@@ -910,64 +909,6 @@ def test_json_lines_give_every_record_its_password_whatever_the_nesting(
         lines.append(json.dumps(record))
         expected.append((f"u{i}@corp.net", password))
     assert _pairs("\n".join(lines) + "\n") == expected
-
-
-_CYRILLIC_WORDS = st.lists(
-    st.sampled_from(
-        ["пароль", "привет", "солнышко", "Наташа", "любовь", "москва", "ёлка", "Ёжик",
-         "котик", "зайка", "максим", "ПАРОЛЬ", "спартак", "цветок", "единорог"]
-    ),
-    min_size=1,
-    max_size=3,
-).map("".join)  # fmt: skip
-_WESTERN_WORDS = st.tuples(
-    st.text(alphabet="abcdefghxyz", min_size=1, max_size=6),
-    st.sampled_from("éèàçñöüßøåáíóúÉÑ"),
-    st.text(alphabet="abcdefghxyz0123", min_size=1, max_size=6),
-).map("".join)
-
-
-@given(st.lists(_CYRILLIC_WORDS, min_size=1, max_size=20), st.sampled_from(["cp1251", "koi8-r"]))
-@SETTINGS
-def test_cyrillic_dumps_in_a_russian_code_page_give_the_passwords_as_typed(
-    words: list[str], codepage: str
-) -> None:
-    """A password decoded in the wrong code page hashes to digests nobody can match."""
-    text = "".join(f"user{i}@mail.ru:{w}{i}\n" for i, w in enumerate(words))
-    found = extract_bytes(text.encode(codepage)).credentials
-    assert [(c.email, c.password) for c in found] == _pairs(text)
-
-
-@given(st.lists(_WESTERN_WORDS, min_size=1, max_size=20), st.sampled_from(["cp1252", "latin-1"]))
-@SETTINGS
-def test_western_dumps_in_a_latin_code_page_stay_windows_1252(
-    words: list[str], codepage: str
-) -> None:
-    text = "".join(f"user{i}@web.de:{w}{i}\n" for i, w in enumerate(words))
-    assert sniff_encoding(text.encode(codepage)) == "cp1252"
-    found = extract_bytes(text.encode(codepage)).credentials
-    assert [(c.email, c.password) for c in found] == _pairs(text)
-
-
-_POLISH_WORDS = st.lists(
-    st.sampled_from(
-        ["hasło", "książka", "zażółć", "piłka", "małpa", "jabłko", "zając", "może",
-         "słońce", "Wrocław"]
-    ),
-    min_size=1,
-    max_size=3,
-).map("".join)  # fmt: skip
-
-
-@given(st.lists(_POLISH_WORDS, min_size=1, max_size=20))
-@SETTINGS
-def test_polish_dumps_in_windows_1250_give_the_passwords_as_typed(words: list[str]) -> None:
-    """``ł``, ``ą`` and ``ż`` are ``³``, ``¹`` and ``¿`` in Windows-1252: inside a word, they
-    tell the code page. (A dump with none of them inside a word, ``Łódź`` alone, or with one
-    among many other accented letters, still reads as 1252.)"""
-    text = "".join(f"user{i}@wp.pl:{w}{i}\n" for i, w in enumerate(words))
-    found = extract_bytes(text.encode("cp1250")).credentials
-    assert [(c.email, c.password) for c in found] == _pairs(text)
 
 
 def test_a_log_whose_lines_open_with_a_bracket_is_no_json_lines_document() -> None:
