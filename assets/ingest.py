@@ -34,6 +34,7 @@ def limits_from(settings: Settings) -> ScrapeLimits:
         retries=settings.http_retries,
         max_document_bytes=settings.max_document_bytes,
         max_decompressed_bytes=settings.max_decompressed_bytes,
+        max_file_bytes=settings.max_file_bytes,
         per_host_rps=settings.per_host_requests_per_second,
         user_agent=settings.user_agent,
     )

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     # scraping
     max_document_bytes: int = 16 * 1024 * 1024
     max_decompressed_bytes: int = 64 * 1024 * 1024
+    max_file_bytes: int = 256 * 1024 * 1024  # a larger dropped file is read in parts
     http_timeout_seconds: float = 20.0
     http_retries: int = 3
     per_host_requests_per_second: float = 10.0

@@ -1,8 +1,10 @@
 """Connector for a directory of dumps (an upload drop, a synced share, a demo fixture).
 
 Files are picked by modification time in the window. Only text dump types are read; ``.gz`` is
-inflated and each member of a ``.zip`` with a text type becomes its own document, all under the
-same caps as HTTP bodies. Files reached through a symlink that leaves the directory are refused.
+inflated and each member of a ``.zip`` with a text type becomes its own document, under the same
+caps as HTTP bodies. A text or ``.gz`` file whose text is larger than one document (up to
+``max_file_bytes``) is read in parts of whole lines (``breachwatch.scraping.parts``): real dumps
+are often hundreds of MB. Files reached through a symlink that leaves the directory are refused.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from breachwatch.scraping.base import ScrapeRun
-from breachwatch.scraping.content import content_type_for
-from breachwatch.scraping.errors import SourceConfigError
+from breachwatch.scraping.content import GZIP_MAGIC, ZIP_MAGICS, content_type_for, file_text
+from breachwatch.scraping.errors import ScrapeError, SourceConfigError
+from breachwatch.scraping.parts import split_document
 from breachwatch.scraping.types import FetchedDocument
 
 TEXT_SUFFIXES = (".txt", ".csv", ".sql", ".json")
@@ -74,25 +77,48 @@ def scrape_file_drop(run: ScrapeRun) -> Iterator[FetchedDocument]:
 
 
 def _read_file(run: ScrapeRun, path: Path, size: int, modified: datetime) -> list[FetchedDocument]:
-    cap = run.limits.max_document_bytes
-    if size > cap:
-        run.error(str(path), f"file of {size} bytes exceeds {cap}")
+    limit = max(run.limits.max_file_bytes, run.limits.max_document_bytes)
+    if size > limit:
+        run.error(str(path), f"file of {size} bytes exceeds {limit}")
         return []
     try:
         with path.open("rb") as handle:
-            data = handle.read(cap + 1)  # the file may have grown since stat
+            data = handle.read(limit + 1)  # the file may have grown since stat
     except OSError as exc:
         run.error(str(path), f"unreadable ({type(exc).__name__})")
         return []
     run.report.bytes_fetched += len(data)
-    if len(data) > cap:
-        run.error(str(path), f"file exceeds {cap} bytes")
+    if len(data) > limit:
+        run.error(str(path), f"file exceeds {limit} bytes")
         return []
-    return run.emit(
-        url=path.resolve().as_uri(),
-        title=path.name,
-        posted_at=modified,
-        data=data,
-        content_type=content_type_for(path.name, default=None),
-        accept_member=is_text_name,
-    )
+    cap = run.limits.max_document_bytes
+    url = path.resolve().as_uri()
+    if data.startswith(ZIP_MAGICS) and len(data) > cap:
+        run.error(str(path), f"zip archive of {len(data)} bytes exceeds {cap}")
+        return []
+    if data.startswith(ZIP_MAGICS) or (len(data) <= cap and not data.startswith(GZIP_MAGIC)):
+        return run.emit(
+            url=url,
+            title=path.name,
+            posted_at=modified,
+            data=data,
+            content_type=content_type_for(path.name, default=None),
+            accept_member=is_text_name,
+        )
+    try:
+        text = file_text(data, run.limits)
+    except ScrapeError as exc:
+        run.error(str(path), str(exc))
+        return []
+    parts = split_document(text, cap)
+    documents: list[FetchedDocument] = []
+    for number, part in enumerate(parts, 1):
+        whole = len(parts) == 1
+        documents += run.emit(
+            url=url if whole else f"{url}#part={number}/{len(parts)}",
+            title=path.name if whole else f"{path.name} (part {number} of {len(parts)})",
+            posted_at=modified,
+            data=part,
+            content_type=content_type_for(path.name, default=None),
+        )
+    return documents

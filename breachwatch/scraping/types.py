@@ -61,6 +61,8 @@ class ScrapeLimits:
     retries: int = 3
     max_document_bytes: int = 16 * MIB
     max_decompressed_bytes: int = 64 * MIB
+    #: A dropped file up to this size is read in parts of ``max_document_bytes``.
+    max_file_bytes: int = 256 * MIB
     max_ratio: float = 100.0
     per_host_rps: float = 10.0
     user_agent: str = "breachwatch/0.1"

@@ -95,13 +95,55 @@ def test_zip_bomb_is_refused_and_the_rest_of_the_drop_is_read(tmp_path: Path) ->
     assert all("decompression bomb" in e for e in report.errors)
 
 
-def test_oversize_file_is_an_error_and_the_others_continue(tmp_path: Path) -> None:
-    drop(tmp_path / "big.txt", b"x" * 2048)
+def test_a_file_over_the_file_cap_is_an_error_and_the_others_continue(tmp_path: Path) -> None:
+    drop(tmp_path / "big.txt", b"x\n" * 1024)
+    drop(tmp_path / "small.txt", b"x")
+    limits = ScrapeLimits(max_document_bytes=512, max_file_bytes=1024)
+    documents, report = scrape_source(source_for(tmp_path), START, END, limits)
+    assert [d.title for d in documents] == ["small.txt"]
+    assert "big.txt: file of 2048 bytes exceeds 1024" in report.errors[0]
+
+
+def _export(rows: int) -> bytes:
+    lines = ["id,name,email,password"]
+    lines += [f"{i},Name {i},user{i}@mail.test,pw{i}-secret" for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_file_larger_than_a_document_is_read_in_parts_of_whole_lines(tmp_path: Path) -> None:
+    data = _export(400)
+    drop(tmp_path / "users.csv", data)
+    limits = ScrapeLimits(max_document_bytes=2048)
+    documents, report = scrape_source(source_for(tmp_path), START, END, limits)
+    n = len(documents)
+    assert report.errors == [] and n >= -(-len(data) // 2048)
+    assert [d.title for d in documents] == [f"users.csv (part {k} of {n})" for k in range(1, n + 1)]
+    assert len({d.url for d in documents}) == n and all(d.url.endswith(f"/{n}") for d in documents)
+    assert all(len(d.content) <= 2048 and d.content.endswith(b"\n") for d in documents)
+    assert all(d.content_type == "text/csv" for d in documents)
+    header = b"id,name,email,password\n"
+    assert all(d.content.startswith(header) for d in documents)
+    bodies = [documents[0].content] + [d.content.removeprefix(header) for d in documents[1:]]
+    assert b"".join(bodies) == data
+
+
+def test_a_gzip_file_inflating_past_a_document_is_read_in_parts(tmp_path: Path) -> None:
+    data = _export(400)
+    drop(tmp_path / "users.csv.gz", gzip.compress(data))
+    limits = ScrapeLimits(max_document_bytes=4096)
+    documents, report = scrape_source(source_for(tmp_path), START, END, limits)
+    assert report.errors == [] and len(documents) > 1
+    assert all(d.content_type == "text/csv" and len(d.content) <= 4096 for d in documents)
+    assert documents[-1].content.endswith(b"399,Name 399,user399@mail.test,pw399-secret\n")
+
+
+def test_a_zip_over_the_document_cap_is_still_an_error(tmp_path: Path) -> None:
+    drop(tmp_path / "big.zip", zipped({"a.txt": os.urandom(4096).hex().encode()}))
     drop(tmp_path / "small.txt", b"x")
     limits = ScrapeLimits(max_document_bytes=1024)
     documents, report = scrape_source(source_for(tmp_path), START, END, limits)
     assert [d.title for d in documents] == ["small.txt"]
-    assert "big.txt: file of 2048 bytes exceeds 1024" in report.errors[0]
+    assert "big.zip: zip archive of" in report.errors[0]
 
 
 def test_binary_file_with_a_text_extension_is_rejected(tmp_path: Path) -> None:
@@ -124,3 +166,34 @@ def test_missing_directory_is_an_error_report(tmp_path: Path) -> None:
     documents, report = scrape_source(source_for(tmp_path / "nope"), START, END, LIMITS)
     assert documents == [] and report.status == "error"
     assert "does not exist" in report.errors[0]
+
+
+def _dump(rows: int) -> bytes:
+    head = "-- MySQL dump\nCREATE TABLE `users` (\n  `id` int,\n  `email` varchar(255),\n"
+    head += "  `password` varchar(64),\n  `name` varchar(64)\n);\n"
+    body = [
+        f"INSERT INTO `users` VALUES ({i},'user{i}@mail.test','pw{i}-x','N {i}');"
+        for i in range(rows)
+    ]
+    return (head + "\n".join(body) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"), [("users.csv", _export(3000)), ("users.sql", _dump(3000))]
+)
+def test_the_parts_of_a_large_dump_lose_no_credential(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    from ml.batch import extract_tables
+
+    drop(tmp_path / name, data)
+    limits = ScrapeLimits(max_document_bytes=32 * 1024)
+    documents, report = scrape_source(source_for(tmp_path), START, END, limits)
+    assert report.errors == [] and len(documents) > 3
+    frame = extract_tables([d.content.decode() for d in documents]).frame
+    pairs = set(zip(frame["email"].to_list(), frame["password"].to_list(), strict=True))
+    assert frame.height == 3000
+    assert pairs == {
+        (f"user{i}@mail.test", f"pw{i}-secret" if name.endswith("csv") else f"pw{i}-x")
+        for i in range(3000)
+    }
