@@ -1,6 +1,5 @@
 """Asset: credentials extracted from the day's breach documents, keyed and masked."""
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -18,10 +17,11 @@ from dagster import (
     asset,
 )
 
+from assets.batch_extraction import ExtractionPool
 from assets.classification import document_classifications
 from assets.documents import partition_documents
 from assets.partition_window import over_days
-from ml.batch import batched, storable_batch
+from ml.batch import batched
 from orchestration.partitions import WAREHOUSE_POOL, daily_partitions
 from orchestration.resources import BreachwatchSettings
 from warehouse.checks import null_count, plaintext_hits
@@ -70,35 +70,6 @@ def credential_table_of(day: date, frames: list[pl.DataFrame]) -> pa.Table:
     return rows.select(CREDENTIAL_SCHEMA.names).to_arrow().cast(CREDENTIAL_SCHEMA)
 
 
-def credential_batch(
-    doc_ids: Sequence[str], contents: Sequence[bytes], pepper: bytes, day: date
-) -> tuple[pl.DataFrame, list[dict[str, Any]], set[str], dict[str, str]]:
-    """Keyed rows (with ``doc_id``), entity rows, plaintexts seen and errors of a batch.
-
-    The one extraction path of the asset and of ``benchmarks/extraction.py``. The plaintexts
-    are for the canary scan only; errors name documents that could not be read (the others
-    are kept).
-    """
-    batch = storable_batch(contents, pepper)
-    ids = pl.Series(doc_ids, dtype=pl.String)
-    rows = batch.rows.with_columns(doc_id=pl.lit(ids).gather(pl.col("doc"))).drop("doc")
-    entities = [
-        {
-            "doc_id": doc_id,
-            "partition_date": day,
-            "data_classes": sorted(c.value for c in found.data_classes),
-            "organisations": list(found.organisations),
-            "victim_domains": list(found.victim_domains),
-            "record_count_claim": found.record_count_claim,
-            "credential_count": found.credential_count,
-        }
-        for doc_id, found in zip(doc_ids, batch.entities, strict=True)
-        if found is not None
-    ]
-    errors = {doc_ids[i]: message for i, message in batch.errors.items()}
-    return rows, entities, batch.plaintexts, errors
-
-
 @asset(
     partitions_def=daily_partitions,
     deps=[document_classifications],
@@ -120,10 +91,13 @@ def leaked_credentials(
     context: AssetExecutionContext, platform: BreachwatchSettings
 ) -> MaterializeResult:
     """E-mail keys, domains and password kinds from breach documents; never a plaintext password."""
-    return over_days(context, lambda day: _leaked_credentials_day(platform, day))
+    with ExtractionPool(platform.get().extraction_workers) as pool:
+        return over_days(context, lambda day: _leaked_credentials_day(platform, day, pool))
 
 
-def _leaked_credentials_day(platform: BreachwatchSettings, day: date) -> MaterializeResult:
+def _leaked_credentials_day(
+    platform: BreachwatchSettings, day: date, pool: ExtractionPool
+) -> MaterializeResult:
     settings = platform.get()
     pepper = platform.pepper()
     frames: list[pl.DataFrame] = []
@@ -134,14 +108,17 @@ def _leaked_credentials_day(platform: BreachwatchSettings, day: date) -> Materia
         docs = partition_documents(
             con, day, settings.raw_store_dir, platform.document_key(), breach_only=True
         )
-        for batch in batched(docs, lambda d: len(d.content)):
-            rows, found, plain, failed = credential_batch(
-                [d.doc_id for d in batch], [d.content for d in batch], pepper, day
-            )
-            frames.append(rows)
-            entities += found
-            plaintexts |= plain
-            errors |= failed
+        batches = [
+            ([d.doc_id for d in batch], [d.content for d in batch])
+            for batch in batched(docs, lambda d: len(d.content))
+        ]
+        cpu_seconds = 0.0
+        for done in pool.run(batches, pepper, day):
+            frames.append(done.rows)
+            entities += done.entities
+            plaintexts |= done.plaintexts
+            errors |= done.errors
+            cpu_seconds += done.cpu_seconds
         credentials = credential_table_of(day, frames)
         count = replace_partition(con, "leaked_credentials", day, credentials)
         replace_partition(
@@ -171,6 +148,8 @@ def _leaked_credentials_day(platform: BreachwatchSettings, day: date) -> Materia
         metadata={
             "row_count": count,
             "documents": len(entities),
+            "extraction_batches": len(batches),
+            "extraction_cpu_seconds": round(cpu_seconds, 2),
             "unreadable_documents": MetadataValue.json(errors),
             "password_kinds": MetadataValue.json(kinds),
             "preview": MetadataValue.md(

@@ -1,10 +1,11 @@
 """Extraction benchmark: a ~200 MB mix of generated dumps, from files to keyed warehouse rows.
 
 Documents are read from disk in batches (``ml.batch.batched``) and each batch is turned into
-keyed rows by ``assets.credentials.credential_batch``, the path the ``leaked_credentials`` asset
-uses (one columnar pass per batch: plans, line path, HMAC keys, SHA-1/NTLM of plaintexts,
-entities), in ``--workers`` processes; the parent inserts the rows into a DuckDB
-``leaked_credentials`` table in ``CREDENTIAL_SCHEMA`` (once per ``APPEND_ROWS`` rows).
+keyed rows by ``assets.batch_extraction.ExtractionPool``, the path the ``leaked_credentials``
+asset uses (one columnar pass per batch: plans, line path, HMAC keys, SHA-1/NTLM of
+plaintexts, entities), in ``--workers`` processes; the parent reads the files, and inserts the
+rows into a DuckDB ``leaked_credentials`` table in ``CREDENTIAL_SCHEMA`` (once per
+``APPEND_ROWS`` rows). The clock starts once the workers are up and have loaded spaCy.
 Target: >= 40 MB/s on 2 cores; prints the median of runs, the CPU seconds the workers used
 and the load average.
 """
@@ -12,18 +13,19 @@ and the load average.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from assets.credentials import credential_batch, credential_table_of
+from assets.batch_extraction import ExtractionPool
+from assets.credentials import credential_table_of
 from breachwatch.demo.generator import documents_for_day
 from ml.batch import BATCH_BYTES, batched
 from warehouse import duck
@@ -54,41 +56,18 @@ def write_mix(folder: Path, target_bytes: int, seed: int = 42) -> list[Path]:
     return paths
 
 
-def _rows_of(paths: list[Path]) -> tuple[int, pl.DataFrame, float]:
-    """Size, storable rows (with ``doc_id``) and CPU seconds of a batch; runs in a worker."""
-    cpu = time.process_time()
-    datas = [p.read_bytes() for p in paths]
-    rows, _, plaintexts, errors = credential_batch(
-        [p.stem for p in paths], datas, PEPPER, date(2026, 1, 1)
-    )
-    plaintexts.clear()
-    if errors:
-        raise RuntimeError(f"unreadable documents: {sorted(errors)}")
-    return sum(map(len, datas)), rows, time.process_time() - cpu
-
-
-def _warm() -> None:
-    """Load spaCy in the worker once, as the asset's process does, before the clock starts."""
-    credential_batch(
-        ["warm"],
-        [b"Acme Corp was hacked: 1M records leaked. a@example.com:pw"],
-        PEPPER,
-        date.today(),
-    )
-
-
-def _ready(_: int) -> None:
-    time.sleep(0.05)
+def _batches(paths: list[Path], batch_bytes: int) -> Iterator[tuple[list[str], list[bytes]]]:
+    for batch in batched(paths, lambda p: p.stat().st_size, nbytes=batch_bytes):
+        yield [p.stem for p in batch], [p.read_bytes() for p in batch]
 
 
 def run_once(
     paths: list[Path], warehouse: Path, workers: int, batch_bytes: int
 ) -> tuple[float, int, int, float]:
+    """Seconds, bytes, rows and the workers' CPU seconds of one pass over the files."""
     day = date(2026, 1, 1)
-    batches = list(batched(paths, lambda p: p.stat().st_size, nbytes=batch_bytes))
-    ctx = multiprocessing.get_context("forkserver")
-    with ctx.Pool(workers, initializer=_warm) as pool:
-        pool.map(_ready, range(4 * workers), chunksize=1)  # workers up and warm before the clock
+    with ExtractionPool(workers) as pool:
+        pool.warm()  # workers up, spaCy loaded, before the clock starts
         t0 = time.perf_counter()
         size = rows_total = 0
         cpu = 0.0
@@ -96,12 +75,16 @@ def run_once(
         pending_rows = 0
         with duck.connect(warehouse) as con:
             con.execute("delete from leaked_credentials")
-            for n, rows, seconds in pool.imap_unordered(_rows_of, batches):
-                size += n
-                rows_total += rows.height
-                cpu += seconds
-                pending.append(rows)
-                pending_rows += rows.height
+            batches = list(_batches(paths, batch_bytes))
+            size = sum(len(data) for _, datas in batches for data in datas)
+            for done in pool.run(batches, PEPPER, day):
+                if done.errors:
+                    raise RuntimeError(f"unreadable documents: {sorted(done.errors)}")
+                done.plaintexts.clear()
+                rows_total += done.rows.height
+                cpu += done.cpu_seconds
+                pending.append(done.rows)
+                pending_rows += done.rows.height
                 if pending_rows >= APPEND_ROWS:
                     duck.append_rows(con, "leaked_credentials", credential_table_of(day, pending))
                     pending, pending_rows = [], 0

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_document_bytes: int = 16 * 1024 * 1024
     max_decompressed_bytes: int = 64 * 1024 * 1024
     max_file_bytes: int = 256 * 1024 * 1024  # a larger dropped file is read in parts
+
+    # extraction: processes for a day of several batches (None: one per core)
+    extraction_workers: int | None = None
     http_timeout_seconds: float = 20.0
     http_retries: int = 3
     per_host_requests_per_second: float = 10.0

@@ -1,0 +1,145 @@
+"""Extraction of a day's breach documents by batch: one batch, and many on every core.
+
+``extract_batch`` is the one extraction path of the ``leaked_credentials`` asset and of
+``benchmarks/extraction.py``. It is CPU-bound work on independent batches, so a day of several
+batches (a busy day, a large dump read in parts) runs them in worker processes
+(``ExtractionPool``), one per core by default (``BREACHWATCH_EXTRACTION_WORKERS``). One batch,
+or one worker, runs in this process: starting a worker and loading spaCy there costs seconds.
+
+Workers are started by ``forkserver``: the asset runs inside Dagster's process, whose threads
+a plain ``fork`` would copy in an unknown state. Plaintexts (for the canary scan) come back
+over the pool's pipe, in memory only, as from an in-process call.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from types import TracebackType
+from typing import Any
+
+import polars as pl
+
+from ml.batch import storable_batch
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedBatch:
+    """Keyed rows (with ``doc_id``), entity rows, plaintexts seen and errors of a batch.
+
+    The plaintexts are for the canary scan only; errors name documents that could not be read
+    (the others are kept). ``cpu_seconds`` is the extraction's CPU time, wherever it ran.
+    """
+
+    rows: pl.DataFrame
+    entities: list[dict[str, Any]]
+    plaintexts: set[str]
+    errors: dict[str, str]
+    cpu_seconds: float
+
+
+def extract_batch(
+    doc_ids: Sequence[str], contents: Sequence[bytes], pepper: bytes, day: date
+) -> ExtractedBatch:
+    """Scraped bytes of a batch of documents to storable rows and entity rows."""
+    cpu = time.process_time()
+    batch = storable_batch(contents, pepper)
+    ids = pl.Series(doc_ids, dtype=pl.String)
+    rows = batch.rows.with_columns(doc_id=pl.lit(ids).gather(pl.col("doc"))).drop("doc")
+    entities = [
+        {
+            "doc_id": doc_id,
+            "partition_date": day,
+            "data_classes": sorted(c.value for c in found.data_classes),
+            "organisations": list(found.organisations),
+            "victim_domains": list(found.victim_domains),
+            "record_count_claim": found.record_count_claim,
+            "credential_count": found.credential_count,
+        }
+        for doc_id, found in zip(doc_ids, batch.entities, strict=True)
+        if found is not None
+    ]
+    errors = {doc_ids[i]: message for i, message in batch.errors.items()}
+    return ExtractedBatch(rows, entities, batch.plaintexts, errors, time.process_time() - cpu)
+
+
+#: One batch: the documents' ids and their bytes.
+Batch = tuple[Sequence[str], Sequence[bytes]]
+
+
+def _extract(batch: Batch, pepper: bytes, day: date) -> ExtractedBatch:
+    return extract_batch(batch[0], batch[1], pepper, day)
+
+
+def _warm() -> None:
+    """Load spaCy and compile the extraction's regexes once per worker."""
+    extract_batch(["warm"], [b"Acme Corp was hacked. a@example.com:pw"], b"warm", date.today())
+
+
+def _started(_: int) -> int:
+    time.sleep(0.05)  # holds a worker, so the next job starts another
+    return os.getpid()
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+class ExtractionPool:
+    """``extract_batch`` over many batches in ``workers`` processes, started on first need."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = default_workers() if workers is None else max(1, workers)
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_warm,
+            )
+        return self._executor
+
+    def warm(self, timeout_seconds: float = 120.0) -> set[int]:
+        """Start every worker and load spaCy in each now (not with the first batches); the
+        workers' process ids. A worker still loading takes no job: ask until all answered."""
+        if self.workers == 1:
+            return set()
+        pids: set[int] = set()
+        deadline = time.monotonic() + timeout_seconds
+        while len(pids) < self.workers and time.monotonic() < deadline:
+            pids.update(self._pool().map(_started, range(self.workers)))
+        return pids
+
+    def run(self, batches: Iterable[Batch], pepper: bytes, day: date) -> Iterator[ExtractedBatch]:
+        """The extraction of each batch, in the order of ``batches``."""
+        todo = list(batches)
+        if self.workers == 1 or (len(todo) == 1 and self._executor is None):
+            for batch in todo:
+                yield _extract(batch, pepper, day)
+            return
+        n = len(todo)
+        yield from self._pool().map(_extract, todo, [pepper] * n, [day] * n)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
