@@ -114,7 +114,7 @@ def plaintext_hits(
         .to_frame()
         .with_columns(prefix=pl.col("p").str.slice(0, DISTINCTIVE_LENGTH))
     )
-    hits: dict[str, int] = {}
+    counted: list[pl.DataFrame] = []
     for table in PARTITIONED_TABLES:
         for column, is_list in _text_columns(con, table):
             value = f"unnest({column})" if is_list else column
@@ -122,11 +122,12 @@ def plaintext_hits(
                 f"select v, count(*) as n from (select {value} as v from {table} "
                 "where partition_date = ?) where v is not null group by v"
             )
-            counted = pl.DataFrame(con.sql(sql, params=[day]).to_arrow_table())
-            if counted.is_empty():
-                continue
-            held = counted["v"].is_in(every.implode()) | _holding(counted["v"], needles)
-            n = int(counted.filter(held)["n"].sum())
-            if n:
-                hits[f"{table}.{column}"] = n
-    return hits
+            frame = pl.DataFrame(con.sql(sql, params=[day]).to_arrow_table())
+            counted.append(frame.with_columns(where=pl.lit(f"{table}.{column}")))
+    if not counted:
+        return {}
+    # One pass over every column's values: each look-up set is built once, not per column.
+    values = pl.concat(counted)
+    held = values["v"].is_in(every.implode()) | _holding(values["v"], needles)
+    totals = values.filter(held).group_by("where").agg(pl.col("n").sum())
+    return {where: int(n) for where, n in totals.iter_rows()}
