@@ -6,7 +6,10 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: install browser demo demo-once test lint typecheck bench clean
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+$(VENV)/.installed: pyproject.toml constraints.txt breachwatch/_digests.c
+	# OpenSSL's headers for the native digests (breachwatch/_digests.c); without them the
+	# extension is skipped and the digests run in Python, slower.
+	@test -f /usr/include/openssl/sha.h || { apt-get update -qq && apt-get install -y -qq libssl-dev >/dev/null; } || echo "no OpenSSL headers: digests will run in Python"
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q -U pip setuptools wheel
 	# torch first and pinned: an open range pulls a multi-GB CUDA build.
