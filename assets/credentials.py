@@ -103,7 +103,7 @@ def _leaked_credentials_day(
     frames: list[pl.DataFrame] = []
     entities: list[dict[str, Any]] = []
     errors: dict[str, str] = {}
-    plaintexts: set[str] = set()  # memory only, for the canary scan below
+    plaintext_parts: list[pl.Series] = []  # memory only, for the canary scan below
     with platform.warehouse() as con:
         docs = partition_documents(
             con, day, settings.raw_store_dir, platform.document_key(), breach_only=True
@@ -116,7 +116,7 @@ def _leaked_credentials_day(
         for done in pool.run(batches, pepper, day):
             frames.append(done.rows)
             entities += done.entities
-            plaintexts |= done.plaintexts
+            plaintext_parts.append(done.plaintexts)
             errors |= done.errors
             cpu_seconds += done.cpu_seconds
         credentials = credential_table_of(day, frames)
@@ -124,6 +124,8 @@ def _leaked_credentials_day(
         replace_partition(
             con, "document_entities", day, pa.Table.from_pylist(entities, ENTITY_SCHEMA)
         )
+        plaintexts = pl.concat(plaintext_parts).unique() if plaintext_parts else pl.Series([])
+        plaintext_parts.clear()
         hits = plaintext_hits(con, day, plaintexts)
         nulls = null_count(con, "leaked_credentials", ["doc_id", "email_key", "email_domain"], day)
     counted = pc.value_counts(credentials.column("password_kind")).to_pylist()
@@ -142,7 +144,6 @@ def _leaked_credentials_day(
         ),
         AssetCheckResult(check_name=KEYS_CHECK, passed=nulls == 0, metadata={"null_rows": nulls}),
     ]
-    plaintexts.clear()
     return MaterializeResult(
         check_results=checks,
         metadata={

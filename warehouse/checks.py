@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 import duckdb
@@ -95,7 +96,7 @@ def _holding(values: pl.Series, needles: pl.DataFrame) -> pl.Series:
 
 
 def plaintext_hits(
-    con: duckdb.DuckDBPyConnection, day: date, passwords: set[str]
+    con: duckdb.DuckDBPyConnection, day: date, passwords: Collection[str] | pl.Series
 ) -> dict[str, int]:
     """Where any of ``passwords`` occurs in the partition's text columns, as ``table.column ->``
     the number of values (list elements one by one) holding one.
@@ -106,9 +107,10 @@ def plaintext_hits(
     Each distinct value is searched once, so a day of millions of rows and passwords takes
     seconds (a join of rows with passwords on ``contains`` took hours).
     """
-    if not passwords:
+    if len(passwords) == 0:
         return {}
-    every = pl.Series("p", list(passwords), dtype=pl.String)
+    given = passwords if isinstance(passwords, pl.Series) else list(passwords)
+    every = pl.Series("p", given, dtype=pl.String).unique()
     needles = (
         every.filter(distinctive_mask(every))
         .to_frame()
