@@ -12,7 +12,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from breachwatch.scraping.errors import (
     BinaryContent,
@@ -132,19 +132,6 @@ def inflate(data: bytes, limits: ScrapeLimits, wbits: int = GZIP_WBITS) -> bytes
     except zlib.error as exc:
         raise ScrapeError("corrupt compressed stream") from exc
     return bytes(out)
-
-
-def file_text(data: bytes, limits: ScrapeLimits) -> bytes:
-    """A dropped file's whole text, up to ``max_file_bytes``: gzip inflated (the ratio guard
-    still applies), then checked as text. The caller splits it into documents."""
-    if data.startswith(GZIP_MAGIC):
-        whole = replace(
-            limits,
-            max_document_bytes=limits.max_file_bytes,
-            max_decompressed_bytes=max(limits.max_decompressed_bytes, limits.max_file_bytes),
-        )
-        data = inflate(data, whole)
-    return ensure_text(data)
 
 
 def decode_content_encoding(data: bytes, encoding: str | None, limits: ScrapeLimits) -> bytes:

@@ -2,22 +2,24 @@
 
 Files are picked by modification time in the window. Only text dump types are read; ``.gz`` is
 inflated and each member of a ``.zip`` with a text type becomes its own document, under the same
-caps as HTTP bodies. A text or ``.gz`` file whose text is larger than one document (up to
-``max_file_bytes``) is read in parts of whole lines (``breachwatch.scraping.parts``): real dumps
-are often hundreds of MB. Files reached through a symlink that leaves the directory are refused.
+caps as HTTP bodies. A file (its inflated text or zip members included) up to ``max_file_bytes``
+is read whole, and a text larger than one document is read in parts of whole lines
+(``breachwatch.scraping.parts``): real dumps are often hundreds of MB. Files reached through a
+symlink that leaves the directory are refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from breachwatch.scraping.base import ScrapeRun
-from breachwatch.scraping.content import GZIP_MAGIC, ZIP_MAGICS, content_type_for, file_text
-from breachwatch.scraping.errors import ScrapeError, SourceConfigError
+from breachwatch.scraping.content import content_type_for, expand
+from breachwatch.scraping.errors import SourceConfigError
 from breachwatch.scraping.parts import split_document
 from breachwatch.scraping.types import FetchedDocument
 
@@ -91,34 +93,40 @@ def _read_file(run: ScrapeRun, path: Path, size: int, modified: datetime) -> lis
     if len(data) > limit:
         run.error(str(path), f"file exceeds {limit} bytes")
         return []
-    cap = run.limits.max_document_bytes
+    # Inflated and unzipped whole (the bomb guards still apply), then cut into documents.
+    whole = replace(
+        run.limits,
+        max_document_bytes=limit,
+        max_decompressed_bytes=max(run.limits.max_decompressed_bytes, limit),
+    )
     url = path.resolve().as_uri()
-    if data.startswith(ZIP_MAGICS) and len(data) > cap:
-        run.error(str(path), f"zip archive of {len(data)} bytes exceeds {cap}")
-        return []
-    if data.startswith(ZIP_MAGICS) or (len(data) <= cap and not data.startswith(GZIP_MAGIC)):
-        return run.emit(
-            url=url,
-            title=path.name,
-            posted_at=modified,
-            data=data,
-            content_type=content_type_for(path.name, default=None),
-            accept_member=is_text_name,
-        )
-    try:
-        text = file_text(data, run.limits)
-    except ScrapeError as exc:
-        run.error(str(path), str(exc))
-        return []
-    parts = split_document(text, cap)
     documents: list[FetchedDocument] = []
-    for number, part in enumerate(parts, 1):
-        whole = len(parts) == 1
+    for part in expand(data, whole, is_text_name):
+        where = f"{url}#{part.name}" if part.name else url
+        if part.skipped:
+            run.report.skipped += 1
+        elif part.error is not None or part.content is None:
+            run.error(where, part.error or "no content")
+        else:
+            name = part.name or path.name
+            documents += _emit_pieces(run, where, name, modified, part.content)
+    return documents
+
+
+def _emit_pieces(
+    run: ScrapeRun, url: str, name: str, modified: datetime, text: bytes
+) -> list[FetchedDocument]:
+    """One document per part of ``text`` (``breachwatch.scraping.parts``); itself if it fits."""
+    pieces = split_document(text, run.limits.max_document_bytes)
+    count = len(pieces)
+    documents: list[FetchedDocument] = []
+    for number, piece in enumerate(pieces, 1):
+        mark = "&" if "#" in url else "#"
         documents += run.emit(
-            url=url if whole else f"{url}#part={number}/{len(parts)}",
-            title=path.name if whole else f"{path.name} (part {number} of {len(parts)})",
+            url=url if count == 1 else f"{url}{mark}part={number}/{count}",
+            title=name if count == 1 else f"{name} (part {number} of {count})",
             posted_at=modified,
-            data=part,
-            content_type=content_type_for(path.name, default=None),
+            data=piece,
+            content_type=content_type_for(name, default=None),
         )
     return documents

