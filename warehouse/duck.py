@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -43,12 +44,37 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("commit")
 
 
+#: How long opening the warehouse waits for another process's lock before giving up.
+LOCK_WAIT_SECONDS = 120.0
+
+
+def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting while another process holds it.
+
+    DuckDB admits one writing process. The Dagster pool ``warehouse_duckdb`` queues writers when
+    the instance sets a pool limit (the demo's ``dagster.yaml`` does); an instance without one
+    runs sibling steps at once, and the second used to fail on the lock at once.
+    """
+    deadline = time.monotonic() + wait_seconds
+    pause = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)
+
+
 @contextmanager
-def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse file; writers also bring the schema up to date."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _open(path, read_only, wait_seconds)
     try:
         if not read_only:
             ensure_schema(con)
