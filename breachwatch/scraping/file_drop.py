@@ -119,9 +119,9 @@ def _emit_pieces(
     """One document per part of ``text`` (``breachwatch.scraping.parts``); itself if it fits."""
     pieces = split_document(text, run.limits.max_document_bytes)
     count = len(pieces)
+    mark = "&" if "#" in url else "#"  # a zip member's URL already has a fragment
     documents: list[FetchedDocument] = []
     for number, piece in enumerate(pieces, 1):
-        mark = "&" if "#" in url else "#"
         documents += run.emit(
             url=url if count == 1 else f"{url}{mark}part={number}/{count}",
             title=name if count == 1 else f"{name} (part {number} of {count})",
