@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
 from breachwatch.scraping.content import GZIP_MAGIC, content_type_for, expand
 from breachwatch.scraping.errors import ScrapeError
 from breachwatch.scraping.fetch import HttpFetcher, Response
+from breachwatch.scraping.parts import split_document
 from breachwatch.scraping.types import FetchedDocument, ScrapeLimits, ScrapeReport, SourceConfig
 from breachwatch.scraping.validators import ValidatorCache
 
@@ -81,17 +82,28 @@ class ScrapeRun:
         data: bytes,
         content_type: str | None,
         accept_member: Callable[[str], bool] | None = None,
+        max_text_bytes: int | None = None,
     ) -> list[FetchedDocument]:
         """Documents in ``data`` (inflated, split, checked) if ``posted_at`` is in the window.
 
         Problems with single parts are recorded, skipped members counted; the caller learns
-        whether anything was accepted from the list being non-empty.
+        whether anything was accepted from the list being non-empty. ``max_text_bytes`` lets a
+        text (the input, its inflated form, a zip member) be larger than one document: it is
+        then read in parts of whole lines (``breachwatch.scraping.parts``), as for a dropped
+        dump; by default every text must fit ``max_document_bytes``.
         """
         if not self.in_window(posted_at):
             return []
         posted_at = as_utc(posted_at)
+        limits = self.limits
+        if max_text_bytes is not None and max_text_bytes > limits.max_document_bytes:
+            limits = replace(
+                limits,
+                max_document_bytes=max_text_bytes,
+                max_decompressed_bytes=max(limits.max_decompressed_bytes, max_text_bytes),
+            )
         documents = []
-        for part in expand(data, self.limits, accept_member):
+        for part in expand(data, limits, accept_member):
             where = f"{url}#{part.name}" if part.name else url
             if part.skipped:
                 self.report.skipped += 1
@@ -104,15 +116,20 @@ class ScrapeRun:
                     ctype = content_type_for(url)
                 else:
                     ctype = content_type
-                documents.append(
-                    FetchedDocument(
-                        source_name=self.source.name,
-                        url=where,
-                        title=part.name or title,
-                        posted_at=posted_at,
-                        content=part.content,
-                        content_type=ctype,
-                        sha256=hashlib.sha256(part.content).hexdigest(),
+                pieces = split_document(part.content, self.limits.max_document_bytes)
+                count = len(pieces)
+                mark = "&" if "#" in where else "#"  # a zip member's URL has a fragment already
+                name = part.name or title
+                for number, piece in enumerate(pieces, 1):
+                    documents.append(
+                        FetchedDocument(
+                            source_name=self.source.name,
+                            url=where if count == 1 else f"{where}{mark}part={number}/{count}",
+                            title=name if count == 1 else f"{name} (part {number} of {count})",
+                            posted_at=posted_at,
+                            content=piece,
+                            content_type=ctype,
+                            sha256=hashlib.sha256(piece).hexdigest(),
+                        )
                     )
-                )
         return documents

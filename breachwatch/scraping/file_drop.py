@@ -11,16 +11,14 @@ symlink that leaves the directory are refused.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from breachwatch.scraping.base import ScrapeRun
-from breachwatch.scraping.content import content_type_for, expand
+from breachwatch.scraping.content import content_type_for
 from breachwatch.scraping.errors import SourceConfigError
-from breachwatch.scraping.parts import split_document
 from breachwatch.scraping.types import FetchedDocument
 
 TEXT_SUFFIXES = (".txt", ".csv", ".sql", ".json")
@@ -93,40 +91,12 @@ def _read_file(run: ScrapeRun, path: Path, size: int, modified: datetime) -> lis
     if len(data) > limit:
         run.error(str(path), f"file exceeds {limit} bytes")
         return []
-    # Inflated and unzipped whole (the bomb guards still apply), then cut into documents.
-    whole = replace(
-        run.limits,
-        max_document_bytes=limit,
-        max_decompressed_bytes=max(run.limits.max_decompressed_bytes, limit),
+    return run.emit(
+        url=path.resolve().as_uri(),
+        title=path.name,
+        posted_at=modified,
+        data=data,
+        content_type=content_type_for(path.name, default=None),
+        accept_member=is_text_name,
+        max_text_bytes=limit,  # inflated and unzipped whole, then read in parts
     )
-    url = path.resolve().as_uri()
-    documents: list[FetchedDocument] = []
-    for part in expand(data, whole, is_text_name):
-        where = f"{url}#{part.name}" if part.name else url
-        if part.skipped:
-            run.report.skipped += 1
-        elif part.error is not None or part.content is None:
-            run.error(where, part.error or "no content")
-        else:
-            name = part.name or path.name
-            documents += _emit_pieces(run, where, name, modified, part.content)
-    return documents
-
-
-def _emit_pieces(
-    run: ScrapeRun, url: str, name: str, modified: datetime, text: bytes
-) -> list[FetchedDocument]:
-    """One document per part of ``text`` (``breachwatch.scraping.parts``); itself if it fits."""
-    pieces = split_document(text, run.limits.max_document_bytes)
-    count = len(pieces)
-    mark = "&" if "#" in url else "#"  # a zip member's URL already has a fragment
-    documents: list[FetchedDocument] = []
-    for number, piece in enumerate(pieces, 1):
-        documents += run.emit(
-            url=url if count == 1 else f"{url}{mark}part={number}/{count}",
-            title=name if count == 1 else f"{name} (part {number} of {count})",
-            posted_at=modified,
-            data=piece,
-            content_type=content_type_for(name, default=None),
-        )
-    return documents
