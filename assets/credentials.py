@@ -30,18 +30,19 @@ from warehouse.duck import replace_partition
 NO_PLAINTEXT_CHECK = "no_plaintext_passwords"
 KEYS_CHECK = "keys_not_null"
 
+#: Large (64-bit offset) types: what polars hands over, so the cast copies no column.
 CREDENTIAL_SCHEMA = pa.schema(
     [
         ("partition_date", pa.date32()),
-        ("doc_id", pa.string()),
+        ("doc_id", pa.large_string()),
         ("line_no", pa.int32()),
-        ("email_key", pa.string()),
-        ("email_domain", pa.string()),
-        ("masked_email", pa.string()),
-        ("password_kind", pa.string()),
-        ("hash_type", pa.string()),
-        ("password_sha1", pa.string()),
-        ("password_ntlm", pa.string()),
+        ("email_key", pa.large_binary()),
+        ("email_domain", pa.large_string()),
+        ("masked_email", pa.large_string()),
+        ("password_kind", pa.large_string()),
+        ("hash_type", pa.large_string()),
+        ("password_sha1", pa.large_binary()),
+        ("password_ntlm", pa.large_binary()),
     ]
 )
 ENTITY_SCHEMA = pa.schema(

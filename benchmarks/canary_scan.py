@@ -30,9 +30,9 @@ def build(path: Path, rows: int) -> set[str]:
             f"""
             insert into leaked_credentials
             select date '{DAY}', 'doc' || (i % 50000)::varchar, (i % 1000)::int,
-                   sha256(i::varchar), 'mail' || (i % 97)::varchar || '.test',
+                   unhex(sha256(i::varchar)), 'mail' || (i % 97)::varchar || '.test',
                    'u***@mail' || (i % 97)::varchar || '.test', 'plaintext', null,
-                   upper(sha1(i::varchar)), upper(md5(i::varchar))
+                   unhex(sha1(i::varchar)), unhex(md5(i::varchar))
             from range({rows}) t(i)
             """
         )

@@ -21,12 +21,12 @@ TARGET_SECONDS = 1.0
 
 
 def build(con: duckdb.DuckDBPyConnection, leaked: int, monitored: int, variants: int) -> None:
-    """Leaked keys are hex digests of i; every 100th monitored credential's variants hit a leak."""
+    """Leaked keys are 32 bytes of digests of i; every 100th monitored credential's variants hit."""
     con.execute(
         """
         insert into leaked_credentials
         select date '2026-11-01' + (i % 7)::int, 'doc' || (i % 5000)::varchar, (i % 1000)::int,
-               md5(i::varchar) || md5((i + 1)::varchar), 'example.com', 'x***@example.com',
+               unhex(md5(i::varchar) || md5((i + 1)::varchar)), 'example.com', 'x***@example.com',
                'hash', 'md5', null, null
         from range(?) t(i)
         """,

@@ -2,30 +2,17 @@
  * (SHA-1, NTLM = MD4 of UTF-16LE), by OpenSSL's libcrypto.
  *
  * Why C: a dump of a million distinct credentials needs three million digests, and from
- * Python each costs a call, an encode, a copy and a hex string (about 3 us a credential, two
- * thirds of extracting a combo list). Here the loop, the encodings and the hex are native.
- * The results equal hmac/hashlib/MD4 byte for byte (tests/breachwatch/test_digests.py);
- * breachwatch.digests falls back to Python when this module was not built.
+ * Python each costs a call, an encode and a copy (about 3 us a credential, two thirds of
+ * extracting a combo list). Here the loop and the encodings are native. The digests come back
+ * as bytes, the warehouse's form (warehouse/sql/003_binary_digests.sql).
+ * The results equal hmac/hashlib/MD4 byte for byte (tests/ml/test_digests.py); ml.bulk falls
+ * back to Python when this module was not built.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <openssl/md4.h>
 #include <openssl/sha.h>
 #include <string.h>
-
-static const char HEX_LOWER[] = "0123456789abcdef";
-static const char HEX_UPPER[] = "0123456789ABCDEF";
-
-static PyObject *hex_of(const unsigned char *digest, Py_ssize_t n, const char *alphabet) {
-    PyObject *text = PyUnicode_New(2 * n, 127);
-    if (text == NULL) return NULL;
-    Py_UCS1 *out = PyUnicode_1BYTE_DATA(text);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        out[2 * i] = (Py_UCS1)alphabet[digest[i] >> 4];
-        out[2 * i + 1] = (Py_UCS1)alphabet[digest[i] & 15];
-    }
-    return text;
-}
 
 /* The UTF-8 bytes of a str, lone surrogates kept (Python's "surrogatepass"); *owner is a
  * bytes object to release afterwards, or NULL. */
@@ -77,11 +64,11 @@ static PyObject *strings_of(PyObject *sequence, Py_ssize_t *n, PyObject ***items
     return fast;
 }
 
-PyDoc_STRVAR(hmac_sha256_hex_doc,
-             "hmac_sha256_hex(key, messages) -> list[str]\n\n"
-             "Lower-case hex HMAC-SHA256(key, UTF-8 of each message); a lone surrogate raises.");
+PyDoc_STRVAR(hmac_sha256_doc,
+             "hmac_sha256(key, messages) -> list[bytes]\n\n"
+             "HMAC-SHA256(key, UTF-8 of each message); a lone surrogate raises.");
 
-static PyObject *hmac_sha256_hex(PyObject *module, PyObject *args) {
+static PyObject *hmac_sha256(PyObject *module, PyObject *args) {
     Py_buffer key;
     PyObject *sequence;
     if (!PyArg_ParseTuple(args, "y*O", &key, &sequence)) return NULL;
@@ -117,9 +104,9 @@ static PyObject *hmac_sha256_hex(PyObject *module, PyObject *args) {
         work = outer;
         SHA256_Update(&work, digest, sizeof digest);
         SHA256_Final(digest, &work);
-        PyObject *hex = hex_of(digest, sizeof digest, HEX_LOWER);
-        if (hex == NULL) goto fail;
-        PyList_SET_ITEM(out, i, hex);
+        PyObject *key_bytes = PyBytes_FromStringAndSize((const char *)digest, sizeof digest);
+        if (key_bytes == NULL) goto fail;
+        PyList_SET_ITEM(out, i, key_bytes);
     }
     Py_DECREF(fast);
     return out;
@@ -129,11 +116,11 @@ fail:
     return NULL;
 }
 
-PyDoc_STRVAR(password_digests_hex_doc,
-             "password_digests_hex(passwords) -> (list[str], list[str])\n\n"
-             "Upper-case hex SHA-1 of the UTF-8 and MD4 (NTLM) of the UTF-16LE of each password.");
+PyDoc_STRVAR(password_digests_doc,
+             "password_digests(passwords) -> (list[bytes], list[bytes])\n\n"
+             "SHA-1 of the UTF-8 and MD4 (NTLM) of the UTF-16LE of each password.");
 
-static PyObject *password_digests_hex(PyObject *module, PyObject *sequence) {
+static PyObject *password_digests(PyObject *module, PyObject *sequence) {
     Py_ssize_t n;
     PyObject **items;
     PyObject *fast = strings_of(sequence, &n, &items);
@@ -154,9 +141,9 @@ static PyObject *password_digests_hex(PyObject *module, PyObject *sequence) {
         SHA1_Update(&sha, bytes, (size_t)size);
         SHA1_Final(digest, &sha);
         Py_XDECREF(owner);
-        PyObject *hex = hex_of(digest, SHA_DIGEST_LENGTH, HEX_UPPER);
-        if (hex == NULL) goto fail;
-        PyList_SET_ITEM(sha1, i, hex);
+        PyObject *value = PyBytes_FromStringAndSize((const char *)digest, SHA_DIGEST_LENGTH);
+        if (value == NULL) goto fail;
+        PyList_SET_ITEM(sha1, i, value);
 
         Py_ssize_t need = 4 * PyUnicode_GET_LENGTH(items[i]);
         if (need > capacity) {
@@ -173,9 +160,9 @@ static PyObject *password_digests_hex(PyObject *module, PyObject *sequence) {
         MD4_Init(&md4);
         MD4_Update(&md4, wide, (size_t)utf16le_of(items[i], wide));
         MD4_Final(digest, &md4);
-        hex = hex_of(digest, MD4_DIGEST_LENGTH, HEX_UPPER);
-        if (hex == NULL) goto fail;
-        PyList_SET_ITEM(ntlm, i, hex);
+        value = PyBytes_FromStringAndSize((const char *)digest, MD4_DIGEST_LENGTH);
+        if (value == NULL) goto fail;
+        PyList_SET_ITEM(ntlm, i, value);
     }
     if (wide != stack) PyMem_Free(wide);
     Py_DECREF(fast);
@@ -192,8 +179,8 @@ fail:
 }
 
 static PyMethodDef methods[] = {
-    {"hmac_sha256_hex", hmac_sha256_hex, METH_VARARGS, hmac_sha256_hex_doc},
-    {"password_digests_hex", password_digests_hex, METH_O, password_digests_hex_doc},
+    {"hmac_sha256", hmac_sha256, METH_VARARGS, hmac_sha256_doc},
+    {"password_digests", password_digests, METH_O, password_digests_doc},
     {NULL, NULL, 0, NULL},
 };
 

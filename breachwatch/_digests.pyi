@@ -2,8 +2,8 @@
 
 from collections.abc import Sequence
 
-def hmac_sha256_hex(key: bytes, messages: Sequence[str], /) -> list[str]:
-    """Lower-case hex HMAC-SHA256(key, UTF-8 of each message)."""
+def hmac_sha256(key: bytes, messages: Sequence[str], /) -> list[bytes]:
+    """HMAC-SHA256(key, UTF-8 of each message)."""
 
-def password_digests_hex(passwords: Sequence[str], /) -> tuple[list[str], list[str]]:
-    """Upper-case hex SHA-1 of the UTF-8 and MD4 (NTLM) of the UTF-16LE of each password."""
+def password_digests(passwords: Sequence[str], /) -> tuple[list[bytes], list[bytes]]:
+    """SHA-1 of the UTF-8 and MD4 (NTLM) of the UTF-16LE of each password."""

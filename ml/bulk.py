@@ -560,26 +560,21 @@ def line_frames_by_plan(
 # --- storable forms ---------------------------------------------------------------------------
 
 
-def password_digest_columns(passwords: Sequence[str]) -> tuple[list[str], list[str]]:
+def password_digest_columns(passwords: Sequence[str]) -> tuple[list[bytes], list[bytes]]:
     """The SHA-1 and the NTLM column of ``breachwatch.credentials.password_digests`` for many
-    passwords, in the same order.
+    passwords, in the same order, as bytes (the warehouse's form).
 
     Native (``breachwatch._digests``, OpenSSL) when built: ≈ 0.3 µs a password against ≈ 8 µs
     for pycryptodome's MD4 call, the fallback (OpenSSL 3 dropped MD4 from hashlib).
     """
     if native_digests is not None:
-        return native_digests.password_digests_hex(passwords)
+        return native_digests.password_digests(passwords)
     pairs = [password_digests(p) for p in passwords]
-    return [sha1 for sha1, _ in pairs], [ntlm for _, ntlm in pairs]
-
-
-def password_digests_many(passwords: Sequence[str]) -> list[tuple[str, str]]:
-    """``breachwatch.credentials.password_digests`` for many passwords, in the same order."""
-    return list(zip(*password_digest_columns(passwords), strict=True))
+    return [bytes.fromhex(sha1) for sha1, _ in pairs], [bytes.fromhex(ntlm) for _, ntlm in pairs]
 
 
 class EmailKeyer:
-    """``breachwatch.credentials.email_key`` with the pepper's HMAC states computed once.
+    """``breachwatch.credentials.email_key`` as bytes, the pepper's HMAC states computed once.
 
     HMAC-SHA256 spelled out over copies of the two keyed SHA-256 states: the same digest as
     ``hmac.new(pepper, ...)``, at half the cost per address (``hmac.HMAC.copy`` is Python).
@@ -594,18 +589,18 @@ class EmailKeyer:
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
 
-    def __call__(self, canonical: str) -> str:
+    def __call__(self, canonical: str) -> bytes:
         inner = self._inner.copy()
         inner.update(canonical.encode("utf-8"))
         outer = self._outer.copy()
         outer.update(inner.digest())
-        return outer.hexdigest()
+        return outer.digest()
 
-    def many(self, canonicals: Sequence[str]) -> list[str]:
+    def many(self, canonicals: Sequence[str]) -> list[bytes]:
         """The keys of many addresses: one native call when ``breachwatch._digests`` is built."""
         if native_digests is None:
             return [self(c) for c in canonicals]
-        return native_digests.hmac_sha256_hex(self._pepper, canonicals)
+        return native_digests.hmac_sha256(self._pepper, canonicals)
 
 
 def storable_frame(creds: pl.DataFrame, pepper: bytes) -> pl.DataFrame:
@@ -618,14 +613,14 @@ def storable_frame(creds: pl.DataFrame, pepper: bytes) -> pl.DataFrame:
     emails = creds["email"].unique()
     keys = pl.DataFrame(
         {"email": emails, "email_key": EmailKeyer(pepper).many(emails.to_list())},
-        schema_overrides={"email_key": pl.String},
+        schema_overrides={"email_key": pl.Binary},
     )
     plaintext = pl.col("password_kind") == "plaintext"
     wanted = creds.filter(plaintext & (pl.col("password") != ""))["password"].unique()
     sha1, ntlm = password_digest_columns(wanted.to_list())
     digests = pl.DataFrame(
         {"password": wanted, "password_sha1": sha1, "password_ntlm": ntlm},
-        schema_overrides={"password_sha1": pl.String, "password_ntlm": pl.String},
+        schema_overrides={"password_sha1": pl.Binary, "password_ntlm": pl.Binary},
     )
     # Joins, not replace_strict: a mapping of a dump's worth of distinct values is half the
     # time of the frame there, a hash join a fifth.

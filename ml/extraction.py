@@ -816,16 +816,17 @@ def credential_rows(entities: DocumentEntities, pepper: bytes) -> list[dict[str,
 
     One row per credential: ``email_key`` (HMAC of the canonical address), ``email_domain``,
     ``masked_email``, ``password_kind``, ``hash_type``, ``password_sha1`` and ``password_ntlm``
-    (upper-case hex, plaintext passwords only, for the k-anonymity range index) and ``line_no``.
-    Never the plaintext password and never the leaked hash string.
+    (plaintext passwords only, for the k-anonymity range index) and ``line_no``. Keys and
+    digests are bytes, as the warehouse stores them. Never the plaintext password and never the
+    leaked hash string.
     """
     creds = entities.credentials
     plain = list(
         {c.password for c in creds if c.password_kind == "plaintext" and c.password is not None}
     )
-    digests = dict(zip(plain, bulk.password_digests_many(plain), strict=True))
+    digests = dict(zip(plain, zip(*bulk.password_digest_columns(plain), strict=True), strict=True))
     keyer = bulk.EmailKeyer(pepper)
-    keys: dict[str, str] = {}
+    keys: dict[str, bytes] = {}
     rows = []
     for c in creds:
         key = keys.get(c.email)

@@ -2,6 +2,8 @@
 
 Monitored keys live in the operational store; they are handed to DuckDB as an Arrow table for the
 join, so the API never touches the warehouse and the warehouse never holds the monitored list.
+The operational store spells a key in hex, the warehouse stores its 32 bytes: the (small)
+monitored side is converted for the join, and a match carries the hex key.
 """
 
 from __future__ import annotations
@@ -26,12 +28,15 @@ VARIANT_SCHEMA = pa.schema(
 # The key join runs first and is materialised: it is the selective step (a hash join of the
 # monitored keys against the leaked keys); mapping the few hits to events is then cheap.
 _MATCH_SQL = """
-with hits as materialized (
-    select lc.partition_date, lc.doc_id, lc.email_key, v.credential_id, v.user_id,
-           v.masked_email, v.similarity, v.reason as variant_reason
+with variants as materialized (
+    select unhex(variant_key) as key, * from _variants where similarity >= ?
+),
+hits as materialized (
+    select lc.partition_date, lc.doc_id, v.variant_key as email_key, v.credential_id,
+           v.user_id, v.masked_email, v.similarity, v.reason as variant_reason
     from leaked_credentials lc
-    join _variants v on v.variant_key = lc.email_key
-    where v.similarity >= ? {credential_filter}
+    join variants v on v.key = lc.email_key
+    where true {credential_filter}
 ),
 events as (
     select event_id, unnest(doc_ids) as doc_id from breach_events {event_filter}

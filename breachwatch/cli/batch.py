@@ -92,7 +92,7 @@ def classify_command(
 def _credential_line(cred: Any, keyer: Any, line: int | None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": "credential",
-        "key": keyer(cred.email),
+        "key": keyer(cred.email).hex(),
         "domain": cred.domain,
         "password_kind": cred.password_kind,
         "hash_type": cred.hash_type,

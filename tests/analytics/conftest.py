@@ -123,7 +123,7 @@ def seed(data_dir: Path, first_day: date, days: int, *, seed: int = 7) -> Seeded
                                 day,
                                 doc,
                                 line,
-                                key,
+                                bytes.fromhex(key),  # the warehouse stores the key's bytes
                                 "victim.test",
                                 "a***@victim.test",
                                 "hash",

@@ -146,7 +146,7 @@ def test_demo_chain_alerts_each_match_once_publishes_and_leaks_no_plaintext(demo
         leaked_keys = {
             r[0]
             for r in con.execute(
-                "select distinct lc.email_key from leaked_credentials lc "
+                "select distinct lower(hex(lc.email_key)) from leaked_credentials lc "
                 "join breach_events e on list_contains(e.doc_ids, lc.doc_id)"
             ).fetchall()
         }

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import ml.bulk
 from breachwatch.credentials import email_key, password_digests
-from ml.bulk import EmailKeyer, password_digests_many
+from ml.bulk import EmailKeyer, password_digest_columns
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _NO_SURROGATE = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
@@ -21,6 +21,15 @@ _NO_SURROGATE = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
 EDGE_WORDS = ["", "a", "hashcat", "pässwörd€", "😀emoji", "\x00ab", "\ud800x", "x\udfff"]
 EDGE_WORDS += ["z" * n for n in (27, 28, 31, 32, 60, 64, 100, 255, 256, 257, 300, 2000)]
 EDGE_WORDS += ["é" * 99, "😀" * 300]
+
+
+def stored_digests(words: list[str]) -> list[tuple[bytes, bytes]]:
+    """The core digests of ``words`` in the warehouse's form (bytes)."""
+    return [tuple(bytes.fromhex(d) for d in password_digests(w)) for w in words]  # type: ignore[misc]
+
+
+def digests_many(words: list[str]) -> list[tuple[bytes, bytes]]:
+    return list(zip(*password_digest_columns(words), strict=True))
 
 
 @contextmanager
@@ -37,33 +46,33 @@ def test_the_native_digests_are_built() -> None:
     """CI must exercise the native path; elsewhere the fallback is correct, only slower."""
     if ml.bulk.native_digests is None:
         missing_requirement("breachwatch._digests is not built (gcc and libssl-dev)")
-    digests = ml.bulk.native_digests.password_digests_hex(["hashcat"])
-    assert digests == ([password_digests("hashcat")[0]], [password_digests("hashcat")[1]])
+    sha1, ntlm = ml.bulk.native_digests.password_digests(["hashcat"])
+    assert [(sha1[0], ntlm[0])] == stored_digests(["hashcat"])
 
 
 @pytest.mark.parametrize("fallback", [False, True])
 def test_edge_words_give_the_core_digests(fallback: bool) -> None:
-    expected = [password_digests(w) for w in EDGE_WORDS]
+    expected = stored_digests(EDGE_WORDS)
     if fallback:
         with python_digests():
-            assert password_digests_many(EDGE_WORDS) == expected
+            assert digests_many(EDGE_WORDS) == expected
     else:
-        assert password_digests_many(EDGE_WORDS) == expected
+        assert digests_many(EDGE_WORDS) == expected
 
 
 @given(st.lists(st.text(max_size=140), max_size=20))
 @SETTINGS
 def test_any_text_gives_the_core_password_digests(words: list[str]) -> None:
-    expected = [password_digests(w) for w in words]
-    assert password_digests_many(words) == expected
+    expected = stored_digests(words)
+    assert digests_many(words) == expected
     with python_digests():
-        assert password_digests_many(words) == expected
+        assert digests_many(words) == expected
 
 
 @given(st.binary(max_size=100), st.lists(_NO_SURROGATE, max_size=20))
 @SETTINGS
 def test_many_keys_at_once_are_the_core_keys(pepper: bytes, addresses: list[str]) -> None:
-    expected = [email_key(a, pepper) for a in addresses]
+    expected = [bytes.fromhex(email_key(a, pepper)) for a in addresses]
     assert EmailKeyer(pepper).many(addresses) == expected
     with python_digests():
         assert EmailKeyer(pepper).many(addresses) == expected
@@ -74,6 +83,6 @@ def test_bad_items_raise_a_clear_error_and_keys_refuse_lone_surrogates() -> None
     with pytest.raises(TypeError):
         keyer.many(["a@b.c", 3])  # type: ignore[list-item]
     with pytest.raises(TypeError):
-        password_digests_many([b"bytes"])  # type: ignore[list-item]
+        password_digest_columns([b"bytes"])  # type: ignore[list-item]
     with pytest.raises(UnicodeEncodeError):
         keyer.many(["a\ud800@b.c"])

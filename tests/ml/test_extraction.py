@@ -28,7 +28,7 @@ from ml.bulk import (
     canonical_or_none,
     detect_plan,
     line_frame,
-    password_digests_many,
+    password_digest_columns,
 )
 from ml.extraction import (
     credential_rows,
@@ -513,9 +513,9 @@ def test_a_seller_contact_number_is_not_a_leaked_phone_column() -> None:
 def test_credential_rows_hold_keys_masks_and_digests_only() -> None:
     text = "Ann@Example.com:hunter2\nbob@example.com:5f4dcc3b5aa765d61d8327deb882cf99\nc@x.io:\n"
     rows = credential_rows(extract(text), PEPPER)
-    sha1, ntlm = password_digests("hunter2")
+    sha1, ntlm = (bytes.fromhex(d) for d in password_digests("hunter2"))
     assert rows[0] == {
-        "email_key": email_key("ann@example.com", PEPPER),
+        "email_key": bytes.fromhex(email_key("ann@example.com", PEPPER)),
         "email_domain": "example.com",
         "masked_email": mask_email("ann@example.com"),
         "password_kind": "plaintext",
@@ -526,7 +526,9 @@ def test_credential_rows_hold_keys_masks_and_digests_only() -> None:
     }
     assert rows[1]["password_kind"] == "hash" and rows[1]["password_sha1"] is None
     assert rows[2]["password_kind"] == "none" and rows[2]["password_ntlm"] is None
-    assert "hunter2" not in json.dumps(rows) and "5f4dcc3b" not in json.dumps(rows)
+    assert "hunter2" not in json.dumps(rows, default=bytes.hex) and "5f4dcc3b" not in json.dumps(
+        rows, default=bytes.hex
+    )
 
 
 def test_the_columnar_path_gives_the_same_rows_as_the_object_path() -> None:
@@ -570,30 +572,38 @@ def test_storable_rows_keys_and_digests_are_the_core_ones() -> None:
     data = b"Ann@Example.com:hunter2\nbob@x.io:5f4dcc3b5aa765d61d8327deb882cf99\n"
     rows, _, plain = storable_rows(data, PEPPER)
     first = rows.row(0, named=True)
-    assert first["email_key"] == email_key(canonical_email("Ann@Example.com"), PEPPER)
-    assert (first["password_sha1"], first["password_ntlm"]) == password_digests("hunter2")
+    assert first["email_key"].hex() == email_key(canonical_email("Ann@Example.com"), PEPPER)
+    assert (first["password_sha1"].hex().upper(), first["password_ntlm"].hex().upper()) == (
+        password_digests("hunter2")
+    )
     assert plain == {"hunter2"}
-    assert "hunter2" not in json.dumps(rows.to_dicts())
+    assert "hunter2" not in json.dumps(rows.to_dicts(), default=bytes.hex)
 
 
 @given(st.binary(max_size=100), st.text(max_size=40))
 @SETTINGS
 def test_the_batch_email_keyer_equals_the_core_email_key(pepper: bytes, address: str) -> None:
     assume(not any(0xD800 <= ord(c) <= 0xDFFF for c in address))
-    assert EmailKeyer(pepper)(address) == email_key(address, pepper)
+    assert EmailKeyer(pepper)(address).hex() == email_key(address, pepper)
 
 
 def test_vectorised_digests_equal_the_core_ones() -> None:
     words = ["", "a", "hashcat", "x" * 27, "y" * 28, "pässwörd€", "😀emoji", "\x00ab", "\ud800x"]
     # MD4 block edges of the UTF-16LE bytes: 55/56 bytes and several blocks
     words += ["z" * n for n in (0, 1, 27, 28, 31, 32, 60, 64, 100, 256, 300)] + ["é" * 99]
-    assert password_digests_many(words) == [password_digests(w) for w in words]
+    sha1, ntlm = password_digest_columns(words)
+    assert [(s.hex().upper(), n.hex().upper()) for s, n in zip(sha1, ntlm, strict=True)] == [
+        password_digests(w) for w in words
+    ]
 
 
 @given(st.lists(st.text(max_size=140), max_size=20))
 @SETTINGS
 def test_vectorised_digests_equal_the_core_ones_for_any_text(words: list[str]) -> None:
-    assert password_digests_many(words) == [password_digests(w) for w in words]
+    sha1, ntlm = password_digest_columns(words)
+    assert [(s.hex().upper(), n.hex().upper()) for s, n in zip(sha1, ntlm, strict=True)] == [
+        password_digests(w) for w in words
+    ]
 
 
 # --- public e-mail validator vectors ----------------------------------------------------------
@@ -717,7 +727,7 @@ def test_credential_rows_never_contain_a_plaintext_password(
         assume(len(pw) >= 8 and pw.lower() not in public.lower())
     text = "\n".join(f"{local}@{domain}:{pw}" for local, domain, pw in rows)
     rows_out = credential_rows(extract(text), PEPPER)
-    stored = json.dumps([list(r.values()) for r in rows_out], ensure_ascii=False)
+    stored = json.dumps([list(r.values()) for r in rows_out], ensure_ascii=False, default=bytes.hex)
     for pw in passwords:
         assert pw not in stored
 

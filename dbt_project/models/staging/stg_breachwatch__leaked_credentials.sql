@@ -9,11 +9,12 @@ source as (
 renamed as (
 
     select
-        {{ surrogate_key(['doc_id', 'line_no', 'email_key']) }} as leaked_credential_id,
+        {{ surrogate_key(['doc_id', 'line_no', 'lower(hex(email_key))']) }} as leaked_credential_id,
         partition_date,
         doc_id,
         line_no,
-        email_key,
+        -- the warehouse stores the key's 32 bytes; analytics (and the matches) spell it in hex
+        lower(hex(email_key)) as email_key,
         email_domain,
         masked_email,
         password_kind,
