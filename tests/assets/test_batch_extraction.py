@@ -62,3 +62,54 @@ def test_one_batch_or_one_worker_runs_in_this_process() -> None:
     with ExtractionPool(2) as pool:
         list(pool.run(batches[:1], PEPPER, DAY))
         assert pool._executor is None
+
+
+_THREADS_PROBE = """
+import json, os, sys
+from assets.batch_extraction import ExtractionPool, default_workers
+
+def threads(_):
+    import polars
+    return polars.thread_pool_size()
+
+if __name__ == "__main__":
+    workers = int(sys.argv[1])
+    with ExtractionPool(workers) as pool:
+        pool.warm()
+        sizes = set(pool._pool().map(threads, range(4 * workers)))
+    print(json.dumps({"sizes": sorted(sizes), "cores": default_workers(),
+                      "left": os.environ.get("POLARS_MAX_THREADS")}))
+"""
+
+
+def _worker_threads(tmp_path: Path, workers: int, env: dict[str, str]) -> dict[str, object]:
+    """What a fresh process's pool gives its workers (this process's forkserver may be up)."""
+    import json
+    import subprocess
+    import sys
+
+    probe = tmp_path / "probe.py"
+    probe.write_text(_THREADS_PROBE)
+    root = Path(__file__).resolve().parents[2]
+    clean = {k: v for k, v in os.environ.items() if k != "POLARS_MAX_THREADS"}
+    done = subprocess.run(
+        [sys.executable, str(probe), str(workers)],
+        env={**clean, "PYTHONPATH": str(root), **env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_workers_share_the_cores_among_their_polars_threads(tmp_path: Path) -> None:
+    got = _worker_threads(tmp_path, 2, {})
+    cores = got["cores"]
+    assert isinstance(cores, int)
+    assert got["sizes"] == [max(1, cores // 2)]
+    assert got["left"] is None  # the parent's environment is as it was
+
+
+def test_a_polars_thread_count_the_user_set_is_kept(tmp_path: Path) -> None:
+    assert _worker_threads(tmp_path, 2, {"POLARS_MAX_THREADS": "3"})["sizes"] == [3]
