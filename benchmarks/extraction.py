@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--megabytes", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch-mb", type=float, default=BATCH_BYTES / 1e6 / 4)
+    parser.add_argument("--batch-mb", type=float, default=BATCH_BYTES / 1e6)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
