@@ -174,8 +174,28 @@ def _dump(rows: int) -> bytes:
     return (head + "\n".join(body) + "\n").encode()
 
 
+def _extended_dump(rows: int, per_statement: int, names: bool) -> bytes:
+    """phpMyAdmin's layout: an extended ``INSERT`` per ``per_statement`` rows, a tuple a line,
+    so a part boundary falls inside a statement and a later part starts with bare tuples."""
+    head = "-- phpMyAdmin SQL Dump\nCREATE TABLE `users` (\n  `id` int,\n  `email` varchar(255),\n"
+    head += "  `password` varchar(64),\n  `name` varchar(64)\n);\n\n"
+    columns = " (`id`, `email`, `password`, `name`)" if names else ""
+    out = [head]
+    for start in range(0, rows, per_statement):
+        end = min(rows, start + per_statement)
+        tuples = [f"({i}, 'user{i}@mail.test', 'pw{i}-x', 'N {i}')" for i in range(start, end)]
+        out.append(f"INSERT INTO `users`{columns} VALUES\n" + ",\n".join(tuples) + ";\n\n")
+    return "".join(out).encode()
+
+
 @pytest.mark.parametrize(
-    ("name", "data"), [("users.csv", _export(3000)), ("users.sql", _dump(3000))]
+    ("name", "data"),
+    [
+        ("users.csv", _export(3000)),
+        ("users.sql", _dump(3000)),
+        ("extended.sql", _extended_dump(3000, 250, names=True)),
+        ("extended-create.sql", _extended_dump(3000, 700, names=False)),
+    ],
 )
 def test_the_parts_of_a_large_dump_lose_no_credential(
     tmp_path: Path, name: str, data: bytes
@@ -186,6 +206,11 @@ def test_the_parts_of_a_large_dump_lose_no_credential(
     limits = ScrapeLimits(max_document_bytes=32 * 1024)
     documents, report = scrape_source(source_for(tmp_path), START, END, limits)
     assert report.errors == [] and len(documents) > 3
+    if name.startswith("extended"):
+        # the case under test: later parts that start inside a statement, with bare tuples
+        first = documents[0].content
+        preamble = first[: first.index(b"\n(") + 1]
+        assert any(d.content[len(preamble) :].startswith(b"(") for d in documents[1:])
     frame = extract_tables([d.content.decode() for d in documents]).frame
     pairs = set(zip(frame["email"].to_list(), frame["password"].to_list(), strict=True))
     assert frame.height == 3000
