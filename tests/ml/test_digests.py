@@ -25,7 +25,7 @@ EDGE_WORDS += ["é" * 99, "😀" * 300]
 
 def stored_digests(words: list[str]) -> list[tuple[bytes, bytes]]:
     """The core digests of ``words`` in the warehouse's form (bytes)."""
-    return [tuple(bytes.fromhex(d) for d in password_digests(w)) for w in words]  # type: ignore[misc]
+    return [(bytes.fromhex(s), bytes.fromhex(n)) for s, n in map(password_digests, words)]
 
 
 def digests_many(words: list[str]) -> list[tuple[bytes, bytes]]:

@@ -24,11 +24,9 @@ from breachwatch.credentials import (
 from breachwatch.domain import DataClass as D
 from ml import bulk, extraction, hashid
 from ml.bulk import (
-    EmailKeyer,
     canonical_or_none,
     detect_plan,
     line_frame,
-    password_digest_columns,
 )
 from ml.extraction import (
     credential_rows,
@@ -578,32 +576,6 @@ def test_storable_rows_keys_and_digests_are_the_core_ones() -> None:
     )
     assert plain == {"hunter2"}
     assert "hunter2" not in json.dumps(rows.to_dicts(), default=bytes.hex)
-
-
-@given(st.binary(max_size=100), st.text(max_size=40))
-@SETTINGS
-def test_the_batch_email_keyer_equals_the_core_email_key(pepper: bytes, address: str) -> None:
-    assume(not any(0xD800 <= ord(c) <= 0xDFFF for c in address))
-    assert EmailKeyer(pepper)(address).hex() == email_key(address, pepper)
-
-
-def test_vectorised_digests_equal_the_core_ones() -> None:
-    words = ["", "a", "hashcat", "x" * 27, "y" * 28, "pässwörd€", "😀emoji", "\x00ab", "\ud800x"]
-    # MD4 block edges of the UTF-16LE bytes: 55/56 bytes and several blocks
-    words += ["z" * n for n in (0, 1, 27, 28, 31, 32, 60, 64, 100, 256, 300)] + ["é" * 99]
-    sha1, ntlm = password_digest_columns(words)
-    assert [(s.hex().upper(), n.hex().upper()) for s, n in zip(sha1, ntlm, strict=True)] == [
-        password_digests(w) for w in words
-    ]
-
-
-@given(st.lists(st.text(max_size=140), max_size=20))
-@SETTINGS
-def test_vectorised_digests_equal_the_core_ones_for_any_text(words: list[str]) -> None:
-    sha1, ntlm = password_digest_columns(words)
-    assert [(s.hex().upper(), n.hex().upper()) for s, n in zip(sha1, ntlm, strict=True)] == [
-        password_digests(w) for w in words
-    ]
 
 
 # --- public e-mail validator vectors ----------------------------------------------------------
