@@ -36,7 +36,7 @@ hits as materialized (
            v.user_id, v.masked_email, v.similarity, v.reason as variant_reason
     from leaked_credentials lc
     join variants v on v.key = lc.email_key
-    where true {credential_filter}
+    {credential_filter}
 ),
 events as (
     select event_id, unnest(doc_ids) as doc_id from breach_events {event_filter}
@@ -65,7 +65,7 @@ def match_credentials(
     params: list[Any] = [min_similarity]
     event_filter = credential_filter = ""
     if partition is not None:
-        credential_filter = "and lc.partition_date = ?"
+        credential_filter = "where lc.partition_date = ?"
         event_filter = "where partition_date = ?"
         params += [partition, partition]
     sql = _MATCH_SQL.format(event_filter=event_filter, credential_filter=credential_filter)
