@@ -39,6 +39,7 @@ from ml.plans import (
     PASSWORD_NAMES,
     QUOTED,
     SEPARATORS,
+    WORD_RECORDS,
     LinePlan,
     detect_plan,
     detect_plans,
@@ -348,6 +349,13 @@ def _split_fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.Data
         # str.find counts bytes: only on an ASCII line is that a character offset.
         ascii_line = line.str.len_bytes() == line.str.len_chars()
         return out.with_columns(prefix=pl.when(ascii_line).then(found))
+    if plan.kind == "words":
+        record = line.str.extract_groups(WORD_RECORDS[plan.email_col])
+        return df.with_columns(
+            field=record.struct.field("field"),
+            prefix=record.struct.field("lead").str.len_chars().cast(pl.Int64),
+            pw=record.struct.field("pw"),
+        )
     # Only a combo's password is the rest of the line; a table without a password column
     # (a header naming none) has no password at all.
     no_password = plan.kind != "combo" and plan.password_col is None
@@ -411,7 +419,7 @@ def _strip_of(plan: LinePlan) -> str:
     """What is cut from both ends of a password read under ``plan`` (a combo keeps quotes)."""
     if plan.null:
         return ""  # a COPY value is exact: its escapes say every quote, space and tab
-    return _COMBO_STRIP if plan.kind == "combo" else _FIELD_STRIP
+    return _COMBO_STRIP if plan.kind in ("combo", "words") else _FIELD_STRIP
 
 
 def _passwords(pw: pl.Series, strip: pl.Series) -> pl.Series:

@@ -81,6 +81,17 @@ FIELD_LEAD = " \t\"'<([`"
 FIELD_TAIL = " \t\"'>)]`,;"
 MIN_PLAN_RATIO = 0.6
 _SAMPLE = 200
+#: Records whose fields are separated by runs of spaces or tabs (``a@b.com hunter2``, or a
+#: stealer's ``https://site a@b.com hunter2``), by the field the address is in: the line holds
+#: the fields before it, the address and one token after it, and nothing else. A password
+#: with a space in it cannot be told from a third field: such a line is read generically.
+WORD_RECORDS = {
+    0: r"^(?P<lead>\s*)(?P<field>\S+)\s+(?P<pw>\S+)\s*$",
+    1: r"^(?P<lead>\s*\S+\s+)(?P<field>\S+)\s+(?P<pw>\S+)\s*$",
+}
+#: A ``words`` reading needs this share of distinct tokens after its addresses: passwords
+#: mostly differ, while a checker's verdict (``valid``, ``ok``) or a flag repeats.
+MIN_WORD_DISTINCT = 0.5
 _COMBO_COLUMNS = (0, 1, 2)
 # A first line that names a column like these may be a header: all its fields get scored.
 _HEADER_HINTS = ("mail", "login", "user", "account", "pass", "pw", "hash")
@@ -113,7 +124,9 @@ class LinePlan:
     ``combo``: the password is the rest of the line after the address field (passwords may hold
     the separator); ``table``: separated fields, the password in ``password_col``; ``jsonl``: one
     JSON object per line; ``list``: one address per line; ``sql``: ``INSERT`` statements a
-    line or a tuple per line (``ml.sql_lines``).
+    line or a tuple per line (``ml.sql_lines``); ``words``: whitespace-separated records, the
+    address in field ``email_col`` and the password the one token after it
+    (``WORD_RECORDS``).
     """
 
     kind: str
@@ -263,6 +276,7 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
         )
     fields = pl.concat(split_parts).filter(pl.col("hit").str.contains("@", literal=True))
     parts.append(fields.filter(is_email_expr(pl.col("hit"))).drop("hit"))
+    parts += _word_readings(frame)
     hits = (
         pl.concat(parts)
         .group_by("doc", "sep", "col")
@@ -273,6 +287,25 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
     for doc, sep, col, all_rows, body_rows in hits.iter_rows():
         out[(doc, sep, col, False)] = all_rows / totals[doc]
         out[(doc, sep, col, True)] = body_rows / (totals[doc] - 1)
+    return out
+
+
+def _word_readings(frame: pl.DataFrame) -> list[pl.DataFrame]:
+    """``(doc, row, sep=" ", col)`` of the lines of ``frame`` that read as ``WORD_RECORDS``
+    with the address in field ``col`` and no address after it, for the documents where the
+    tokens after the addresses are distinct enough (``MIN_WORD_DISTINCT``) to be passwords."""
+    out = []
+    for col, rx in WORD_RECORDS.items():
+        record = pl.col("line").str.extract_groups(rx)
+        words = frame.select(
+            "doc", "row", field=record.struct.field("field"), after=record.struct.field("pw")
+        ).filter(is_email_expr(pl.col("field")) & ~is_email_expr(pl.col("after")))
+        distinct = pl.col("after").n_unique().over("doc") >= MIN_WORD_DISTINCT * pl.len().over(
+            "doc"
+        )
+        out.append(
+            words.filter(distinct).select("doc", "row", sep=pl.lit(" "), col=pl.lit(col, pl.Int64))
+        )
     return out
 
 
@@ -420,6 +453,10 @@ def _plan_of(
             kind = "combo" if sep in ":;" else "table"
             if ratio > best[0]:
                 best = (ratio, LinePlan(kind, sep, col, None if kind == "combo" else col + 1))
+    for col in WORD_RECORDS:  # after the separators: a tie goes to a separated reading
+        ratio = scores.get((doc, " ", col, False), 0.0)
+        if ratio > best[0]:
+            best = (ratio, LinePlan("words", " ", col, col + 1))
     return best[1] if best[0] >= MIN_PLAN_RATIO else None
 
 
