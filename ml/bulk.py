@@ -217,17 +217,17 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     """Columns ``field`` (raw address field), ``prefix`` (its char offset) and ``pw``.
 
     After the plain split (``_split_fields``): a combo's password ends at a checker's capture
-    (``CAPTURE_SEPARATOR``); a ``COPY`` row's ``\\N`` is no password and its escapes are
-    undone; and a table's line with a ``"`` is split again in Python (``_quoted_fields``),
-    since a quoted field may hold the separator (``1,"Doe, John",john@x.com,pw``) and a plain
-    split would shift every column after it, reading the name as the password. A quoted field
-    may hold line breaks too: its record is read whole from its first line (``_records``).
+    (``CAPTURE_SEPARATOR``) and before a site written after it (``TRAILING_URL``); a ``COPY``
+    row's ``\\N`` is no password and its escapes are undone; and a table's line with a ``"`` is
+    split again in Python (``_quoted_fields``), since a quoted field may hold the separator
+    (``1,"Doe, John",john@x.com,pw``) and a plain split would shift every column after it,
+    reading the name as the password. A quoted field may hold line breaks too: its record is
+    read whole from its first line (``_records``).
     """
     out = _split_fields(df, plan, ascii_only)
     if plan.kind == "combo":
-        out = out.with_columns(
-            pw=pl.col("pw").str.splitn(CAPTURE_SEPARATOR, 2).struct.field("field_0")
-        )
+        captured = pl.col("pw").str.splitn(CAPTURE_SEPARATOR, 2).struct.field("field_0")
+        out = out.with_columns(pw=captured.str.replace(TRAILING_URL, ""))
         if plan.email_col > 0:
             out = _hash_before(out, plan)
     if plan.null:
@@ -308,6 +308,10 @@ _COPY_ESCAPES = {
 #: Checkers' "hits" lists write what they captured after a combo's password:
 #: ``a@b.com:pw | Plan = Premium | Country = US``. The password ends before it.
 CAPTURE_SEPARATOR = " | "
+
+#: Stealer-derived lists write the site after the password (``a@b.com:pw:https://site/``, or
+#: after a space): a combo's password ends before it. The same pattern in Python and Rust.
+TRAILING_URL = r"(?:[:;|][ \t]*|[ \t]+)[A-Za-z][A-Za-z0-9+.\-]*://[^ \t]*$"
 
 #: A quoted field (``""`` inside for a quote) or a separator: the separators a ``finditer``
 #: meets outside quotes are the field boundaries of a CSV line.

@@ -206,6 +206,8 @@ def _local_before(text: str, end: int) -> int | None:
         # on a mixed line, ``https://host/users/a@b.com``): the address starts after the last
         # pipe or slash. Both are legal in a local part, "//" is in no real one.
         start = max(text.rfind("|", start, end), text.rfind("/", start, end)) + 1
+        if text.startswith("://", start - 3):
+            return None  # android://<key>@com.app, https://user@host: a URL's userinfo
     while start < end and text[start] in _DELIMITERS:
         start += 1
     return start if start < end else None
@@ -282,6 +284,9 @@ def _plausible_password(value: str) -> str | None:
     return value
 
 
+_TRAILING_URL = re.compile(bulk.TRAILING_URL)
+
+
 def _adjacent_password(text: str, start: int, end: int, line_lo: int, line_hi: int) -> str | None:
     """The password written right after an address on its line, as combolists and tables do.
 
@@ -297,6 +302,8 @@ def _adjacent_password(text: str, start: int, end: int, line_lo: int, line_hi: i
         return None
     sep, value = spaced[0], spaced[1:]
     record = before.strip(_RECORD_LEAD) == "" or before.rstrip("\"'`")[-1:] in ":;|\t,"
+    if record and sep in ":;":
+        value = _TRAILING_URL.sub("", value)  # a site after the password (and its "@")
     if record:
         if sep in "|\t,":
             value = value.split(sep, 1)[0]

@@ -369,6 +369,10 @@ def test_a_url_glued_to_an_address_by_a_field_separator_is_not_its_local_part() 
 
 def test_urls_with_credentials_are_not_addresses() -> None:
     assert _pairs("see https://admin:hunter2@intranet.acme.com/login for access") == []
+    # A user name alone before the host, or an Android app's signing key before its package.
+    assert _pairs("see https://admin@intranet.acme.com/login for access") == []
+    assert _pairs("android://kZ8x_Qw==@com.bank.app/ saved") == []
+    assert _pairs("see https://site.com/users/bob@example.net now") == [("bob@example.net", None)]
 
 
 @pytest.mark.parametrize(
@@ -820,6 +824,30 @@ def test_a_checkers_capture_after_a_combo_password_is_not_part_of_it() -> None:
     assert [c.password for c in extract("\n".join(lines)).credentials] == expected  # line path
     prose = "Fresh hits from today:\n" + lines[3] + "\nenjoy"
     assert [c.password for c in extract(prose).credentials] == [expected[3]]  # generic path
+
+
+@given(
+    passwords=st.lists(
+        st.text(alphabet="abcXYZ019!#$%&.,:;|/", min_size=1, max_size=16).filter(
+            lambda p: "://" not in p and p.strip("-*") and not p.endswith((":", ";", "|"))
+        ),
+        min_size=3,
+        max_size=12,
+    ),
+    site=st.sampled_from(
+        ["https://shop.example.com/login", "http://10.0.0.1:8080/", "android://Ab_1==@com.app/"]
+    ),
+    glue=st.sampled_from([":", ";", "|", " ", ": ", "\t"]),
+)
+@SETTINGS
+def test_a_site_written_after_a_combo_password_is_not_part_of_it(
+    passwords: list[str], site: str, glue: str
+) -> None:
+    """Stealer-derived lists write ``a@b.com:pw:https://site/``: the password ends before it."""
+    lines = [f"user{i}@mail.com:{pw}{glue}{site}" for i, pw in enumerate(passwords)]
+    assert [c.password for c in extract("\n".join(lines)).credentials] == passwords  # line path
+    prose = "Fresh logs from today:\n" + lines[0] + "\nenjoy"
+    assert [c.password for c in extract(prose).credentials] == passwords[:1]  # generic path
 
 
 def test_a_hash_written_before_its_address_is_its_password_a_name_is_not() -> None:
