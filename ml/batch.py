@@ -46,6 +46,7 @@ from ml.extraction import (
     sql_create_columns,
 )
 from ml.plans import LinePlan, detect_plans
+from ml.shell_json import is_shell_output, shell_as_json
 from ml.sql_lines import StatementContext, read_statements
 
 _DOC = pl.Int32
@@ -159,6 +160,11 @@ def _credential_classes(kinds: Sequence[str], count: int) -> set[DataClass]:
     return out
 
 
+def _readable(text: str) -> str:
+    """The text extraction reads: a Mongo shell dump as same-length JSON (``ml.shell_json``)."""
+    return shell_as_json(text) if is_shell_output(text) else text
+
+
 def extract_tables(texts: Sequence[str]) -> BatchTable:
     """``ml.extraction.extract_table`` for many documents at once.
 
@@ -166,7 +172,7 @@ def extract_tables(texts: Sequence[str]) -> BatchTable:
     """
     cap = extraction.MAX_DOCUMENT_CHARS  # read at call time: tests lower it
     truncated = [len(t) > cap for t in texts]
-    cut = [scrub(t[:cap]) for t in texts]
+    cut = [_readable(scrub(t[:cap])) for t in texts]
     lines = [t.split("\n") for t in cut]
     plans = detect_plans(lines)
     frame, names = _credentials(cut, lines, plans)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import itertools
+import json
 import re
 import string
 from collections import deque
@@ -53,6 +54,7 @@ from ml.entities import (
     scanned_classes,
 )
 from ml.hashid import identify_hash
+from ml.shell_json import is_shell_output, shell_as_json
 
 # Entity rules moved to ml.entities; these names stay importable from here.
 __all__ = [
@@ -581,8 +583,34 @@ def _json_root(text: str) -> list[Any] | dict[str, Any] | None:
     try:
         root: list[Any] | dict[str, Any] = orjson.loads(text)
     except orjson.JSONDecodeError:
-        return _json_lines(text)
+        lines = _json_lines(text)
+        return lines if lines is not None else _json_values(text)
     return root
+
+
+def _json_values(text: str) -> list[Any] | None:
+    """The values of a text of JSON values one after another, pretty-printed (``jq .``, a
+    Mongo shell's ``printjson``): their list; None when it is not that. A value that does not
+    parse (cut off by the document cap, or broken) ends the reading: the values before it are
+    kept, as the addresses after it are still found, without passwords."""
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    at, size = 0, len(text)
+    while True:
+        blank = _BLANKS.match(text, at)
+        at = blank.end() if blank else at
+        if at >= size:
+            return values
+        if text[at] not in "[{":
+            return None
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError:
+            return values or None
+        values.append(value)
+
+
+_BLANKS = re.compile(r"\s*")
 
 
 def _json_lines(text: str) -> list[Any] | None:
@@ -632,19 +660,22 @@ def _json_passwords(text: str) -> tuple[dict[str, deque[str]], set[str]]:
         return {}, set()
     out: dict[str, deque[str]] = {}
     keys: set[str] = set()
-    stack: list[Any] = [root]
+    # A node with its enclosing object's password: a record may nest its address one object
+    # down ({"profile": {"email": ...}, "password": ...}), as the ``jsonl`` plan reads it. A
+    # list's items inherit nothing: they are records of their own.
+    stack: list[tuple[Any, Any]] = [(root, None)]
     while stack:
-        node = stack.pop()
+        node, inherited = stack.pop()
         if isinstance(node, list):
-            stack.extend(reversed(node))
+            stack.extend((item, None) for item in reversed(node))
         elif isinstance(node, dict):
             lowered = {str(k).lower(): v for k, v in node.items()}
             keys.update(lowered)
-            pw = next((v for k, v in lowered.items() if k in bulk.PASSWORD_NAMES), None)
+            pw = next((v for k, v in lowered.items() if k in bulk.PASSWORD_NAMES), inherited)
             for value in lowered.values():
                 if isinstance(value, str) and "@" in value and isinstance(pw, str):
                     out.setdefault(value.strip(), deque()).append(pw)
-            stack.extend(v for v in reversed(node.values()) if isinstance(v, dict | list))
+            stack.extend((v, pw) for v in reversed(node.values()) if isinstance(v, dict | list))
     return out, keys
 
 
@@ -795,7 +826,7 @@ def extract_file_streaming(
         data = fh.read(chunk_bytes)
         encoding = sniff_encoding(data)
         decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-        carry, first_line, first_char, plan, planned = "", 0, 0, None, False
+        carry, first_line, first_char, plan, planned, shell = "", 0, 0, None, False, False
         while True:
             text = carry + decoder.decode(data, final=not data)
             cut = text.rfind("\n") + 1 if data else len(text)
@@ -804,6 +835,9 @@ def extract_file_streaming(
                 continue
             piece, carry = (text[:cut], text[cut:]) if cut else (text, "")
             piece = scrub(piece)
+            if not planned:  # the first chunk decides for the file, as for the plan
+                shell = is_shell_output(piece)
+            piece = shell_as_json(piece) if shell else piece
             lines = piece.split("\n")
             if not planned:
                 plan, planned = bulk.detect_plan(lines), True

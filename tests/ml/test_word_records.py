@@ -61,11 +61,7 @@ TOKENS = st.text(alphabet="abcXYZ0189!$%&*#:;,.|/'\"-_=+^~", min_size=1, max_siz
 
 
 @settings(max_examples=80, deadline=None)
-@given(
-    st.lists(
-        st.tuples(TOKENS, GAPS, LEADS), min_size=4, max_size=30, unique_by=lambda r: r[0]
-    )
-)
+@given(st.lists(st.tuples(TOKENS, GAPS, LEADS), min_size=4, max_size=30, unique_by=lambda r: r[0]))
 def test_any_whitespace_between_an_address_and_a_token_reads_the_token_as_its_password(
     records: list[tuple[str, str, str]],
 ) -> None:
