@@ -36,6 +36,9 @@ from ml.plans import (
     EMAIL_NAMES,
     FIELD_LEAD,
     FIELD_TAIL,
+    GLUED_LOGIN_LABEL,
+    LOGIN_LABELS,
+    PASSWORD_LABELS,
     PASSWORD_NAMES,
     QUOTED,
     SEPARATORS,
@@ -390,7 +393,8 @@ def _split_fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.Data
 _LEAD_RX = "[ \\t\"'<(\\[`]"
 _TAIL_RX = "[ \\t\"'>)\\]`,;]"
 _WRAPPED_RX = EMAIL_FIELD_RX.replace("^", f"^{_LEAD_RX}*(?:mailto:)?", 1)[:-1] + f"{_TAIL_RX}*$"
-_NEEDS_CLEAN_RX = f"(?i)^(?:{_LEAD_RX}|mailto:)|{_TAIL_RX}$"
+_NEEDS_CLEAN_RX = f"(?i)^(?:{_LEAD_RX}|mailto:|(?:{LOGIN_LABELS})=)|{_TAIL_RX}$"
+_PASSWORD_LABEL_RX = rf"(?i)^[ \t]*(?:{PASSWORD_LABELS})[ \t]*[:=][ \t]*"
 _JUNK = r"(?:null|none|n/a|nil|-|undefined|\**)"
 _JUNK_RX = f"(?i)^{_JUNK}$"
 #: The same test for Python: NULLs, dashes and masks are no password.
@@ -410,6 +414,8 @@ def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series]:
     stripped = pl.select(
         pl.when(mailto).then(stripped.str.slice(7)).otherwise(stripped)
     ).to_series()
+    # "email=a@b.com" is a key and its value (the generic path's ``_local_before`` cuts alike).
+    stripped = stripped.str.replace(f"^{GLUED_LOGIN_LABEL}", "")
     cut = (sub.str.len_chars() - stripped.str.len_chars()).cast(pl.Int64)
     clean = field.scatter(idx, stripped.str.strip_chars_end(FIELD_TAIL))
     return clean.alias("clean"), lead.scatter(idx, cut)
@@ -533,6 +539,11 @@ def line_frames_by_plan(
     df = df.filter(valid)
     clean, lead = _clean(df["field"])
     df = df.with_columns(clean, lead=lead)
+    # A labelled address ("email=a@b.com") labels its password too ("| password=pw").
+    labelled = df["field"].str.strip_chars_start(FIELD_LEAD).str.contains(f"^{GLUED_LOGIN_LABEL}")
+    if labelled.any():
+        unlabelled = pl.col("pw").str.replace(_PASSWORD_LABEL_RX, "")
+        df = df.with_columns(pw=pl.when(labelled).then(unlabelled).otherwise(pl.col("pw")))
     # Punycode or a "--" label needs IDNA's checks, non-ASCII needs NFKC and braces may hide a
     # "{at}": the core's canonical_email does those.
     fast = ~df["clean"].str.contains(r"--|[{}]")

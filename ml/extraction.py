@@ -20,8 +20,10 @@ address, masked address, kind and hash type, and SHA-1/NTLM digests of plaintext
 
 from __future__ import annotations
 
+import base64
 import bisect
 import codecs
+import html
 import itertools
 import json
 import re
@@ -54,6 +56,7 @@ from ml.entities import (
     scanned_classes,
 )
 from ml.hashid import identify_hash
+from ml.plans import GLUED_LOGIN_LABEL, LOGIN_LABELS, PASSWORD_LABELS, PASSWORD_LINE_HINT
 from ml.shell_json import is_shell_output, shell_as_json
 
 # Entity rules moved to ml.entities; these names stay importable from here.
@@ -212,7 +215,12 @@ def _local_before(text: str, end: int) -> int | None:
             return None  # android://<key>@com.app, https://user@host: a URL's userinfo
     while start < end and text[start] in _DELIMITERS:
         start += 1
+    if (glued := _GLUED_LABEL.match(text, start, end)) is not None:
+        start = glued.end()  # "email=a@b.com": a key and its value, not one local part
     return start if start < end else None
+
+
+_GLUED_LABEL = re.compile(GLUED_LOGIN_LABEL)
 
 
 def find_addresses(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
@@ -274,6 +282,19 @@ def _add_obfuscated(
 
 _QUOTES = "\"'`"
 _RECORD_LEAD = " \t\"'`<[(|"
+#: An address labelled on its line (``Email: a@b.com``, ``login=a@b.com``, ``mail="a@b.com"``).
+_LOGIN_LABEL_BEFORE = re.compile(
+    rf"(?i)(?:(?:^|[\s|,;{{(<])(?:{LOGIN_LABELS})[ \t]*[:=][ \t]*[\"']?|<(?:{LOGIN_LABELS})>)$"
+)
+#: A labelled password after it on the same line (``| Password: pw``, ``pass=pw``), up to the
+#: next field (a ``|``, a ``;`` or ``,`` before a blank, or another ``Label:``) or the line's
+#: end; a quoted value up to its quote. Possessive runs keep the scan linear on any line.
+_PASSWORD_LABEL_AFTER = re.compile(
+    rf"(?i)<(?:{PASSWORD_LABELS})>(?P<element>[^<]*)</"
+    rf"|(?:^|[\s|,;&])(?:{PASSWORD_LABELS})[ \t]*[:=][ \t]*"
+    r"(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)'"
+    r"|(?P<bare>(?:[^|\s;,]|[;,](?![ \t])|[ \t]++(?![|;,]|$|[\w-]+[ \t]*[:=]))*+))"
+)
 _TOKEN = re.compile(r"\S+")
 
 
@@ -299,6 +320,18 @@ def _adjacent_password(text: str, start: int, end: int, line_lo: int, line_hi: i
     before, after = text[line_lo:start], text[end:line_hi].rstrip("\r")
     if before[-1:] in _QUOTES and after[:1] == before[-1:]:
         after = after[1:]
+    labelled = _LOGIN_LABEL_BEFORE.search(before, max(0, len(before) - 64))
+    if labelled and (m := _PASSWORD_LABEL_AFTER.search(after)):
+        # A labelled record on one line: "Email: a@b.com | Password: pw", "login=a pass=b",
+        # "<email>a@b.com</email><password>pw</password>" (XML's text and attributes escaped).
+        value = next(v for v in m.groups() if v is not None)
+        xml = m.group("element") is not None or (m.group("double") is not None and "<" in before)
+        return _plausible_password(html.unescape(value) if xml else value)
+    return _separated_password(before, after)
+
+
+def _separated_password(before: str, after: str) -> str | None:
+    """``_adjacent_password`` by separators: what follows the address's ``:``/``;``/``|``."""
     spaced = after.lstrip(" ")
     if not spaced or spaced[0] not in ":;|\t,":
         return None
@@ -325,13 +358,32 @@ def _adjacent_password(text: str, start: int, end: int, line_lo: int, line_hi: i
 
 # --- stealer logs ---------------------------------------------------------------------------------
 
-_STEALER_HINT = re.compile(r"(?im)^[ \t]*(?:password|pass|pwd|passwd)[ \t]*[:=]")
-_STEALER_LINE = re.compile(
-    r"(?im)^[ \t]*(url|host|hostname|site|soft|software|application|login|username|user|"
-    r"email|e-mail|mail|password|pass|pwd|passwd)[ \t]*[:=][ \t]*(.*?)[ \t]*\r?$"
-)
+_STEALER_HINT = re.compile(PASSWORD_LINE_HINT)
 _URL_LABELS = frozenset({"url", "host", "hostname", "site", "soft", "software", "application"})
-_PASSWORD_LABELS = frozenset({"password", "pass", "pwd", "passwd"})
+_LABELS = f"{'|'.join(sorted(_URL_LABELS))}|{LOGIN_LABELS}|{PASSWORD_LABELS}"
+#: One labelled line: ``Label: value`` (or ``=``; LDIF's ``::`` for a base-64 value), after a
+#: YAML or Markdown list marker maybe, or an XML element ``<label>value</label>``.
+_STEALER_LINE = re.compile(
+    r"(?im)^[ \t]*(?:[-*][ \t]+)?(?:"
+    rf"<(?P<tag>{_LABELS})>(?P<inner>[^<\n]*)</(?P=tag)>"
+    rf"|(?P<label>{_LABELS})[ \t]*(?P<sep>::?|=)[ \t]*(?P<value>.*?)"
+    r")[ \t]*\r?$"
+)
+_PASSWORD_LABEL = re.compile(rf"(?i)(?:{PASSWORD_LABELS})")
+
+
+def _labelled_value(m: re.Match[str]) -> tuple[str, str, int]:
+    """The label (lower case), the value and its offset of a ``_STEALER_LINE`` match: an XML
+    element's text unescaped, an LDIF ``::`` value decoded from base 64."""
+    if m.group("tag") is not None:
+        return m.group("tag").lower(), html.unescape(m.group("inner")), m.start("inner")
+    value = m.group("value")
+    if m.group("sep") == "::":
+        try:
+            value = base64.b64decode(value, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            value = ""
+    return m.group("label").lower(), value, m.start("value")
 
 
 #: Between two labelled lines, a blank line or a rule (``=====``) ends a stealer log's entry.
@@ -350,14 +402,14 @@ def _stealer_passwords(text: str, line_of: LineIndex) -> dict[int, str]:
     entries: list[list[tuple[bool, int, str | None]]] = [[]]
     last_end = 0
     for m in _STEALER_LINE.finditer(text):
-        label = m.group(1).lower()
+        label, value, at = _labelled_value(m)
         if label in _URL_LABELS or _ENTRY_BREAK.search(text, last_end, m.start()):
             entries.append([])
         last_end = m.end()
-        if label in _PASSWORD_LABELS:
-            entries[-1].append((True, 0, _plausible_password(m.group(2))))
+        if _PASSWORD_LABEL.fullmatch(label):
+            entries[-1].append((True, 0, _plausible_password(value)))
         elif label not in _URL_LABELS:
-            entries[-1].append((False, line_of(m.start(2)), None))
+            entries[-1].append((False, line_of(at), None))
     steps = [(a[0], b[0]) for entry in entries for a, b in itertools.pairwise(entry)]
     password_first = steps.count((True, False)) > steps.count((False, True))
     out: dict[int, str] = {}

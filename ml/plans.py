@@ -75,6 +75,18 @@ PASSWORD_NAMES = frozenset(
         "пароль",
     }
 )
+#: Labels of a labelled record's login and password (``Email: …``, ``userPassword: …``), as
+#: regex alternations (Python's and Rust's dialect alike): stealer logs, LDIF, YAML, XML and
+#: checkers' one-line hits write them.
+LOGIN_LABELS = "e-?mail(?:[_ ]?address)?|user_?email|mail|login|user(?:_?name)?|account"
+PASSWORD_LABELS = "(?:user_?)?pass(?:word|wd)?|pwd|pw"
+#: A line that labels a password (``Password: …``, ``- pass: …``, ``<password>…``): a document
+#: with one may be a stealer log or another labelled layout, read by the generic path.
+PASSWORD_LINE_HINT = rf"(?im)^[ \t]*(?:[-*][ \t]+)?<?(?:{PASSWORD_LABELS})[ \t]*[:=>]"
+_LABELLED_PASSWORD = rf"(?i)^(?:{PASSWORD_LABELS})[:=]"
+#: A label glued to its address by ``=`` (``email=a@b.com``): not part of the local part
+#: (unanchored: ``re.match`` anchors it, polars needs a ``^``).
+GLUED_LOGIN_LABEL = rf"(?i)(?:{LOGIN_LABELS})="
 SEPARATORS = (":", ";", "\t", "|", ",")
 _HEADER_SEPARATORS = (",", ";", "\t", "|")
 FIELD_LEAD = " \t\"'<([`"
@@ -299,7 +311,11 @@ def _word_readings(frame: pl.DataFrame) -> list[pl.DataFrame]:
         record = pl.col("line").str.extract_groups(rx)
         words = frame.select(
             "doc", "row", field=record.struct.field("field"), after=record.struct.field("pw")
-        ).filter(is_email_expr(pl.col("field")) & ~is_email_expr(pl.col("after")))
+        ).filter(
+            is_email_expr(pl.col("field"))
+            & ~is_email_expr(pl.col("after"))
+            & ~pl.col("after").str.contains(_LABELLED_PASSWORD)  # "password=pw": labelled
+        )
         distinct = pl.col("after").n_unique().over("doc") >= MIN_WORD_DISTINCT * pl.len().over(
             "doc"
         )

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ml.bulk import batch_lines
-from ml.plans import PASSWORD_NAMES
+from ml.plans import PASSWORD_LINE_HINT, PASSWORD_NAMES
 
 # One field as the generic tokenizer reads it: a quoted value (doubled or backslash-escaped
 # quotes inside) or a bare token. Python's ``\s`` holds U+001C..U+001F and Rust's does not:
@@ -49,7 +49,6 @@ _HEAD = (
 #: Every place Python's case-insensitive ``INSERT`` could start (its folding of ``ı``, ``İ``
 #: and ``ſ`` included): a document whose count differs from its heads' is handed back.
 _INSERT_ANYWHERE = "(?i)[iıİ]n[sſ]ert"
-_STEALER_HINT = r"(?i)^[ \t]*(?:password|pass|pwd|passwd)[ \t]*[:=]"
 #: Lines where an obfuscated address (``a [at] b [dot] c``, ``a at b dot c``) may start or
 #: continue; a document with one is scanned by the generic path's own finders.
 _OBFUSCATION_HINT = (
@@ -232,7 +231,7 @@ def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
             (pl.col("inside") & ~pl.col("fits"))
             | (~pl.col("inside") & pl.col("at"))
             | head.str.contains("@", literal=True).fill_null(False)
-            | line.str.contains(_STEALER_HINT)
+            | line.str.contains(PASSWORD_LINE_HINT)
         ).any(),
         heads=head.is_not_null().sum(),
         inserts=line.str.count_matches(_INSERT_ANYWHERE).sum(),
