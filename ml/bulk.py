@@ -230,7 +230,9 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     out = _split_fields(df, plan, ascii_only)
     if plan.kind == "combo":
         captured = pl.col("pw").str.splitn(CAPTURE_SEPARATOR, 2).struct.field("field_0")
-        out = out.with_columns(pw=captured.str.replace(TRAILING_URL, ""))
+        out = out.with_columns(pw=captured)
+        if out["pw"].str.contains("://", literal=True).any():  # a site: seldom
+            out = out.with_columns(pw=pl.col("pw").str.replace(TRAILING_URL, ""))
         if plan.email_col > 0:
             out = _hash_before(out, plan)
     if plan.null:
@@ -401,12 +403,14 @@ _JUNK_RX = f"(?i)^{_JUNK}$"
 JUNK_PASSWORD = re.compile(_JUNK, re.IGNORECASE)
 
 
-def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """The bare address in each field and how many characters were cut before it."""
+def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """The bare address in each field, how many characters were cut before it, and whether
+    a login label was glued to it (``email=a@b.com``: its password is labelled too)."""
     lead = pl.zeros(field.len(), pl.Int64, eager=True)
+    labelled = pl.repeat(False, field.len(), dtype=pl.Boolean, eager=True)
     needs = field.str.contains(_NEEDS_CLEAN_RX)
     if not needs.any():
-        return field.alias("clean"), lead
+        return field.alias("clean"), lead, labelled
     idx = needs.arg_true()
     sub = field.gather(idx)
     stripped = sub.str.strip_chars_start(FIELD_LEAD)
@@ -415,10 +419,11 @@ def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series]:
         pl.when(mailto).then(stripped.str.slice(7)).otherwise(stripped)
     ).to_series()
     # "email=a@b.com" is a key and its value (the generic path's ``_local_before`` cuts alike).
+    glued = stripped.str.contains(f"^{GLUED_LOGIN_LABEL}")
     stripped = stripped.str.replace(f"^{GLUED_LOGIN_LABEL}", "")
     cut = (sub.str.len_chars() - stripped.str.len_chars()).cast(pl.Int64)
     clean = field.scatter(idx, stripped.str.strip_chars_end(FIELD_TAIL))
-    return clean.alias("clean"), lead.scatter(idx, cut)
+    return clean.alias("clean"), lead.scatter(idx, cut), labelled.scatter(idx, glued)
 
 
 _COMBO_STRIP = " \t"  # a combo's password is the rest of the line: quotes may be part of it
@@ -537,11 +542,9 @@ def line_frames_by_plan(
     valid = valid & ~df["field"].str.contains("//[^@]*@").fill_null(False)
     leftover = df.filter(~valid & pl.col("line").str.contains("@", literal=True))
     df = df.filter(valid)
-    clean, lead = _clean(df["field"])
+    clean, lead, labelled = _clean(df["field"])
     df = df.with_columns(clean, lead=lead)
-    # A labelled address ("email=a@b.com") labels its password too ("| password=pw").
-    labelled = df["field"].str.strip_chars_start(FIELD_LEAD).str.contains(f"^{GLUED_LOGIN_LABEL}")
-    if labelled.any():
+    if labelled.any():  # a labelled address ("email=a@b.com") labels its password ("pw=…")
         unlabelled = pl.col("pw").str.replace(_PASSWORD_LABEL_RX, "")
         df = df.with_columns(pw=pl.when(labelled).then(unlabelled).otherwise(pl.col("pw")))
     # Punycode or a "--" label needs IDNA's checks, non-ASCII needs NFKC and braces may hide a

@@ -358,7 +358,7 @@ def _separated_password(before: str, after: str) -> str | None:
 
 # --- stealer logs ---------------------------------------------------------------------------------
 
-_STEALER_HINT = re.compile(PASSWORD_LINE_HINT)
+_STEALER_HINT = re.compile(PASSWORD_LINE_HINT, re.IGNORECASE | re.MULTILINE)
 _URL_LABELS = frozenset({"url", "host", "hostname", "site", "soft", "software", "application"})
 _LABELS = f"{'|'.join(sorted(_URL_LABELS))}|{LOGIN_LABELS}|{PASSWORD_LABELS}"
 #: One labelled line: ``Label: value`` (or ``=``; LDIF's ``::`` for a base-64 value), after a

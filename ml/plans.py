@@ -82,7 +82,9 @@ LOGIN_LABELS = "e-?mail(?:[_ ]?address)?|user_?email|mail|login|user(?:_?name)?|
 PASSWORD_LABELS = "(?:user_?)?pass(?:word|wd)?|pwd|pw"
 #: A line that labels a password (``Password: …``, ``- pass: …``, ``<password>…``): a document
 #: with one may be a stealer log or another labelled layout, read by the generic path.
-PASSWORD_LINE_HINT = rf"(?im)^[ \t]*(?:[-*][ \t]+)?<?(?:{PASSWORD_LABELS})[ \t]*[:=>]"
+#: (Case-insensitive; over a whole text also multi-line: flags are the caller's, as a
+#: multi-line ``^`` would cost polars its anchored scan of each line.)
+PASSWORD_LINE_HINT = rf"^[ \t]*(?:[-*][ \t]+)?<?(?:{PASSWORD_LABELS})[ \t]*[:=>]"
 _LABELLED_PASSWORD = rf"(?i)^(?:{PASSWORD_LABELS})[:=]"
 #: A label glued to its address by ``=`` (``email=a@b.com``): not part of the local part
 #: (unanchored: ``re.match`` anchors it, polars needs a ``^``).
@@ -288,7 +290,6 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
         )
     fields = pl.concat(split_parts).filter(pl.col("hit").str.contains("@", literal=True))
     parts.append(fields.filter(is_email_expr(pl.col("hit"))).drop("hit"))
-    parts += _word_readings(frame)
     hits = (
         pl.concat(parts)
         .group_by("doc", "sep", "col")
@@ -302,27 +303,43 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
     return out
 
 
-def _word_readings(frame: pl.DataFrame) -> list[pl.DataFrame]:
-    """``(doc, row, sep=" ", col)`` of the lines of ``frame`` that read as ``WORD_RECORDS``
-    with the address in field ``col`` and no address after it, for the documents where the
-    tokens after the addresses are distinct enough (``MIN_WORD_DISTINCT``) to be passwords."""
-    out = []
+def _word_plans(samples: dict[int, list[str]]) -> dict[int, LinePlan]:
+    """The ``words`` plans of the sampled documents that read as ``WORD_RECORDS``.
+
+    A line counts for the address field ``col`` when it reads so with an address there and
+    none after it; a document's readings count only when the tokens after its addresses are
+    distinct enough (``MIN_WORD_DISTINCT``) to be passwords, and a plan needs
+    ``MIN_PLAN_RATIO`` of the document's sampled lines.
+    """
+    docs = [i for i, sample in samples.items() if len(sample) >= 3]
+    if not docs:
+        return {}
+    frame = pl.DataFrame(
+        {
+            "doc": pl.Series([i for i in docs for _ in samples[i]], dtype=pl.Int32),
+            "line": pl.Series([ln for i in docs for ln in samples[i]], dtype=pl.String),
+        }
+    ).filter(pl.col("line").str.contains("@", literal=True))
+    best: dict[int, tuple[float, int]] = {}
     for col, rx in WORD_RECORDS.items():
         record = pl.col("line").str.extract_groups(rx)
         words = frame.select(
-            "doc", "row", field=record.struct.field("field"), after=record.struct.field("pw")
+            "doc", field=record.struct.field("field"), after=record.struct.field("pw")
         ).filter(
             is_email_expr(pl.col("field"))
             & ~is_email_expr(pl.col("after"))
             & ~pl.col("after").str.contains(_LABELLED_PASSWORD)  # "password=pw": labelled
         )
-        distinct = pl.col("after").n_unique().over("doc") >= MIN_WORD_DISTINCT * pl.len().over(
-            "doc"
-        )
-        out.append(
-            words.filter(distinct).select("doc", "row", sep=pl.lit(" "), col=pl.lit(col, pl.Int64))
-        )
-    return out
+        counts = words.group_by("doc").agg(rows=pl.len(), distinct=pl.col("after").n_unique())
+        for doc, rows, distinct in counts.iter_rows():
+            ratio = rows / len(samples[doc])
+            if distinct >= MIN_WORD_DISTINCT * rows and ratio > best.get(doc, (0.0, 0))[0]:
+                best[doc] = (ratio, col)
+    return {
+        doc: LinePlan("words", " ", col, col + 1)
+        for doc, (ratio, col) in best.items()
+        if ratio >= MIN_PLAN_RATIO
+    }
 
 
 def _header_columns(first: str, sep: str) -> list[str] | None:
@@ -469,10 +486,6 @@ def _plan_of(
             kind = "combo" if sep in ":;" else "table"
             if ratio > best[0]:
                 best = (ratio, LinePlan(kind, sep, col, None if kind == "combo" else col + 1))
-    for col in WORD_RECORDS:  # after the separators: a tie goes to a separated reading
-        ratio = scores.get((doc, " ", col, False), 0.0)
-        if ratio > best[0]:
-            best = (ratio, LinePlan("words", " ", col, col + 1))
     return best[1] if best[0] >= MIN_PLAN_RATIO else None
 
 
@@ -502,6 +515,12 @@ def detect_plans(documents: Sequence[Sequence[str]]) -> list[LinePlan | None]:
             table = plan is not None and plan.kind == "table" and not plan.null
             if table and (plans[i] is None or (plan is not None and plan.columns)):
                 plans[i] = plan
+    # Whitespace-separated records are the last resort: a separated reading of a line (a tab
+    # table, a combo whose password holds a space) comes first, and only documents no other
+    # plan reads pay for this look.
+    unplanned = {i: samples[i] for i, plan in enumerate(plans) if plan is None and not sql[i]}
+    for i, plan in _word_plans(unplanned).items():
+        plans[i] = plan
     return plans
 
 

@@ -231,7 +231,7 @@ def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
             (pl.col("inside") & ~pl.col("fits"))
             | (~pl.col("inside") & pl.col("at"))
             | head.str.contains("@", literal=True).fill_null(False)
-            | line.str.contains(PASSWORD_LINE_HINT)
+            | line.str.contains(f"(?i){PASSWORD_LINE_HINT}")
         ).any(),
         heads=head.is_not_null().sum(),
         inserts=line.str.count_matches(_INSERT_ANYWHERE).sum(),
