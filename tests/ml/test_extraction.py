@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from ml_readings import assert_spans, read_pairs
 
 from breachwatch.credentials import (
     InvalidEmail,
@@ -43,40 +44,28 @@ DATA = Path(__file__).parents[1] / "data"
 PEPPER = b"test-pepper-0123456789abcdef0123"
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-
-def _pairs(text: str) -> list[tuple[str, str | None]]:
-    return [(c.email, c.password) for c in extract(text).credentials]
-
-
-def _assert_spans(text: str) -> None:
-    for cred in extract(text).credentials:
-        start, end = cred.span
-        assert canonical_email(text[start:end]) == cred.email
-        assert text.count("\n", 0, start) == cred.line_no
-
-
 # --- formats ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("sep", [":", ";", "\t", "|"])
 def test_combolists_with_any_usual_separator_give_address_and_password(sep: str) -> None:
     text = "\n".join(f"user{i}@example.com{sep}Pass{i}word!" for i in range(5))
-    assert _pairs(text) == [(f"user{i}@example.com", f"Pass{i}word!") for i in range(5)]
-    _assert_spans(text)
+    assert read_pairs(text) == [(f"user{i}@example.com", f"Pass{i}word!") for i in range(5)]
+    assert_spans(text)
 
 
 def test_combolist_passwords_keep_the_separator_they_contain() -> None:
     text = "a@example.com:pa:ss\nb@example.com:x\nc@example.com:y\n"
-    assert _pairs(text)[0] == ("a@example.com", "pa:ss")
+    assert read_pairs(text)[0] == ("a@example.com", "pa:ss")
 
 
 def test_a_short_paste_of_combos_inside_prose_is_read_too() -> None:
     text = "Sample of the dump: alice@example.com:secret1 and bob@example.org;pw2. Enjoy"
-    assert _pairs(text) == [("alice@example.com", "secret1"), ("bob@example.org", "pw2")]
+    assert read_pairs(text) == [("alice@example.com", "secret1"), ("bob@example.org", "pw2")]
 
 
 def test_prose_after_an_address_is_not_mistaken_for_a_password() -> None:
-    assert _pairs("Write to admin@example.com: he answers within a day.") == [
+    assert read_pairs("Write to admin@example.com: he answers within a day.") == [
         ("admin@example.com", None)
     ]
 
@@ -94,7 +83,7 @@ def test_email_hash_tables_give_hashes_with_their_type() -> None:
         ("b@acme.com", "hash", "md5|ntlm"),
         ("c@acme.com", "none", None),
     ]
-    _assert_spans(text)
+    assert_spans(text)
 
 
 def test_csv_columns_are_found_by_header_name() -> None:
@@ -111,7 +100,7 @@ def test_csv_columns_are_found_by_header_name() -> None:
         ("cy@acme.com", None),
     ]
     assert {D.NAME, D.PHONE, D.EMAIL, D.PASSWORD_PLAINTEXT} <= entities.data_classes
-    _assert_spans(text)
+    assert_spans(text)
 
 
 _EXCEL_ROWS = [
@@ -142,7 +131,7 @@ def test_semicolon_csv_exports_are_read_by_their_header_not_as_combos(
     text = header + "\r\n" + "".join(";".join(r) + "\r\n" for r in rows)
     email_col = 1 if password_col == 0 else 0
     want = [(r[email_col], None if password_col is None else r[password_col]) for r in rows]
-    assert _pairs(text) == want
+    assert read_pairs(text) == want
     plan = detect_plan(text.split("\n"))
     assert plan is not None and plan.kind == "table" and plan.password_col == password_col
     rows_out = storable_rows(text.encode(), PEPPER)[0].to_dicts()
@@ -151,7 +140,7 @@ def test_semicolon_csv_exports_are_read_by_their_header_not_as_combos(
         assert not any("Garrett" in str(v) or "17.05.1949" in str(v) for v in stored.values())
     if password_col is None:
         assert {r["password_kind"] for r in rows_out} == {"none"}
-    _assert_spans(text)
+    assert_spans(text)
 
 
 def test_semicolon_combolists_without_a_header_stay_combos() -> None:
@@ -166,10 +155,10 @@ def test_semicolon_combolists_without_a_header_stay_combos() -> None:
     text = "".join(f"{e};{p}\n" for e, p in pairs)
     plan = detect_plan(text.split("\n"))
     assert plan is not None and plan.kind == "combo" and plan.sep == ";"
-    assert _pairs(text) == pairs
+    assert read_pairs(text) == pairs
     # The same behind a banner line that is no header.
     banner = "# 5 lines | private | by seller\n" + text
-    assert _pairs(banner) == pairs
+    assert read_pairs(banner) == pairs
 
 
 def test_json_lines_are_read_by_key() -> None:
@@ -185,7 +174,7 @@ def test_json_lines_are_read_by_key() -> None:
         ("c@corp.net", "none", None),
     ]
     assert D.IP_ADDRESS in entities.data_classes
-    _assert_spans(text)
+    assert_spans(text)
 
 
 def test_nested_json_lines_are_read_by_the_object_holding_the_address() -> None:
@@ -196,7 +185,7 @@ def test_nested_json_lines_are_read_by_the_object_holding_the_address() -> None:
 
     records = [record(n, f"pw-{n}x") for n in range(20)]
     expected = [(f"u{n}@corp.net", f"pw-{n}x") for n in range(20)]
-    assert _pairs("".join(records)) == expected
+    assert read_pairs("".join(records)) == expected
     # Read by the line path: the plan names the nested keys.
     plan = detect_plan("".join(records).split("\n"))
     assert plan is not None and (plan.kind, plan.email_key, plan.password_key) == (
@@ -207,9 +196,9 @@ def test_nested_json_lines_are_read_by_the_object_holding_the_address() -> None:
     # A line cut off mid-record (the end of a truncated dump) or broken in the middle loses
     # only its own password.
     cut = [*records[:-1], records[-1][:-20]]
-    assert _pairs("".join(cut)) == [*expected[:-1], ("u19@corp.net", None)]
+    assert read_pairs("".join(cut)) == [*expected[:-1], ("u19@corp.net", None)]
     broken = [*records[:5], records[5].replace("}, ", ", ", 1), *records[6:]]
-    assert _pairs("".join(broken)) == [*expected[:5], ("u5@corp.net", None), *expected[6:]]
+    assert read_pairs("".join(broken)) == [*expected[:5], ("u5@corp.net", None), *expected[6:]]
 
 
 def test_json_arrays_are_read_by_key() -> None:
@@ -217,8 +206,8 @@ def test_json_arrays_are_read_by_key() -> None:
         [{"user": {"email": "x@corp.net", "password": "p4ssw0rd"}}, {"email": "y@corp.net"}],
         indent=2,
     )
-    assert _pairs(text) == [("x@corp.net", "p4ssw0rd"), ("y@corp.net", None)]
-    _assert_spans(text)
+    assert read_pairs(text) == [("x@corp.net", "p4ssw0rd"), ("y@corp.net", None)]
+    assert_spans(text)
 
 
 def test_sql_inserts_map_passwords_by_column_name_or_hash_shape() -> None:
@@ -238,7 +227,7 @@ def test_sql_inserts_map_passwords_by_column_name_or_hash_shape() -> None:
         ("d@shop.io", "e10adc3949ba59abbe56e057f20f883e"),
     ]
     assert D.DATE_OF_BIRTH in entities.data_classes
-    _assert_spans(text)
+    assert_spans(text)
 
 
 def _sql_passwords_by_tokens(text: str) -> dict[int, str]:
@@ -325,7 +314,7 @@ def test_stealer_log_blocks_attach_each_password_to_its_login() -> None:
         "URL: https://facebook.com\nUSER: victim2@gmail.com\nPASS: qwerty123\n\n"
         "URL: https://example.org\nUSER: someone\nPASS: nopass\n"
     )
-    assert _pairs(text) == [
+    assert read_pairs(text) == [
         ("victim1@outlook.com", "Summer2024!"),
         ("victim2@gmail.com", "qwerty123"),
     ]
@@ -343,10 +332,10 @@ def test_stealer_logs_that_write_the_password_first_pair_it_with_the_login_after
     text = gap.join(
         f"Host: {url}\nPassword: {password}\nLogin: {login}\n" for url, password, login in entries
     )
-    assert _pairs(text) == [(login, password) for _, password, login in entries]
+    assert read_pairs(text) == [(login, password) for _, password, login in entries]
     # Without a URL line per entry, the document's order still decides.
     bare = gap.join(f"Password: {password}\nLogin: {login}\n" for _, password, login in entries)
-    assert _pairs(bare) == [(login, password) for _, password, login in entries]
+    assert read_pairs(bare) == [(login, password) for _, password, login in entries]
 
 
 def test_a_url_glued_to_an_address_by_a_field_separator_is_not_its_local_part() -> None:
@@ -357,22 +346,24 @@ def test_a_url_glued_to_an_address_by_a_field_separator_is_not_its_local_part() 
         "https://mail.example.org|buyer@example.org|m41lb0x\n"
         "see https://site.com/users/bob@example.net:pw1 now\n"
     )
-    assert _pairs(mixed) == [
+    assert read_pairs(mixed) == [
         ("buyer@example.com", "sh0pp1ng"),
         ("buyer@example.org", "m41lb0x"),
         ("bob@example.net", "pw1"),
     ]
     # The same under a line plan (the vectorised path hands such fields to the generic one).
     lines = "".join(f"https://site{i}.com|user{i}@corp.net:pw{i}\n" for i in range(12))
-    assert _pairs(lines) == [(f"user{i}@corp.net", f"pw{i}") for i in range(12)]
+    assert read_pairs(lines) == [(f"user{i}@corp.net", f"pw{i}") for i in range(12)]
 
 
 def test_urls_with_credentials_are_not_addresses() -> None:
-    assert _pairs("see https://admin:hunter2@intranet.acme.com/login for access") == []
+    assert read_pairs("see https://admin:hunter2@intranet.acme.com/login for access") == []
     # A user name alone before the host, or an Android app's signing key before its package.
-    assert _pairs("see https://admin@intranet.acme.com/login for access") == []
-    assert _pairs("android://kZ8x_Qw==@com.bank.app/ saved") == []
-    assert _pairs("see https://site.com/users/bob@example.net now") == [("bob@example.net", None)]
+    assert read_pairs("see https://admin@intranet.acme.com/login for access") == []
+    assert read_pairs("android://kZ8x_Qw==@com.bank.app/ saved") == []
+    assert read_pairs("see https://site.com/users/bob@example.net now") == [
+        ("bob@example.net", None)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -387,7 +378,7 @@ def test_urls_with_credentials_are_not_addresses() -> None:
 )
 def test_obfuscated_and_wrapped_addresses_are_recovered(text: str, address: str) -> None:
     assert [c.email for c in extract(text).credentials] == [address]
-    _assert_spans(text)
+    assert_spans(text)
 
 
 def test_provider_rules_canonicalise_gmail_and_plus_tags() -> None:
@@ -885,7 +876,7 @@ def test_stealer_entries_pair_each_login_with_its_password_in_either_order(
         url = f"URL: https://site{i}.example/login\n" if with_url else ""
         entries.append(url + (secret + login if password_first else login + secret))
     expected = [(f"victim{i}@corp.net", p) for i, p in enumerate(passwords)]
-    assert _pairs(gap.join(entries)) == expected
+    assert read_pairs(gap.join(entries)) == expected
 
 
 _JSON_KEYS = st.sampled_from(["email", "mail", "login"])
@@ -918,7 +909,7 @@ def test_json_lines_give_every_record_its_password_whatever_the_nesting(
             record = {f"level{level}": record, "_id": {"$oid": f"{i:024x}"}}
         lines.append(json.dumps(record))
         expected.append((f"u{i}@corp.net", password))
-    assert _pairs("\n".join(lines) + "\n") == expected
+    assert read_pairs("\n".join(lines) + "\n") == expected
 
 
 def test_a_log_whose_lines_open_with_a_bracket_is_no_json_lines_document() -> None:

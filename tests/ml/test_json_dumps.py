@@ -9,22 +9,10 @@ from pathlib import Path
 import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ml_readings import assert_spans, read_pairs
 
-from breachwatch.credentials import canonical_email
 from ml.extraction import extract, extract_file_streaming
 from ml.shell_json import is_shell_output, shell_as_json
-
-
-def _pairs(text: str) -> list[tuple[str, str | None]]:
-    return [(c.email, c.password) for c in extract(text).credentials]
-
-
-def _assert_spans(text: str) -> None:
-    for cred in extract(text).credentials:
-        start, end = cred.span
-        assert canonical_email(text[start:end]) == cred.email
-        assert text.count("\n", 0, start) == cred.line_no
-
 
 RECORDS = [
     {"_id": i, "profile": {"email": f"user{i}@corp.net", "name": f"N{i}"}, "password": f"pw{i}!"}
@@ -38,28 +26,28 @@ def test_an_address_nested_below_its_records_password_gets_it_in_any_layout() ->
     lines = "".join(json.dumps(r) + "\n" for r in RECORDS)  # the line path (jsonl plan)
     hits = json.dumps({"hits": {"hits": [{"_index": "users", "_source": r} for r in RECORDS]}})
     for text in (array, lines, hits):
-        assert _pairs(text) == EXPECTED
-    _assert_spans(array)
+        assert read_pairs(text) == EXPECTED
+    assert_spans(array)
 
 
 def test_a_list_in_a_record_passes_its_password_to_nobody() -> None:
     text = json.dumps(
         [{"email": "owner@corp.net", "password": "s3cret!", "friends": [{"email": "f@corp.net"}]}]
     )
-    assert _pairs(text) == [("owner@corp.net", "s3cret!"), ("f@corp.net", None)]
+    assert read_pairs(text) == [("owner@corp.net", "s3cret!"), ("f@corp.net", None)]
 
 
 def test_values_one_after_another_are_read_and_a_cut_off_last_one_loses_only_itself() -> None:
     text = "\n".join(json.dumps(r, indent=2) for r in RECORDS) + "\n"
-    assert _pairs(text) == EXPECTED
-    _assert_spans(text)
+    assert read_pairs(text) == EXPECTED
+    assert_spans(text)
     cut = text[: text.rindex('"password"')]  # the document cap fell inside the last record
-    assert _pairs(cut) == [*EXPECTED[:-1], ("user5@corp.net", None)]
+    assert read_pairs(cut) == [*EXPECTED[:-1], ("user5@corp.net", None)]
 
 
 def test_a_log_of_bracketed_lines_is_still_no_json() -> None:
     log = "".join(f"[2024-01-01 10:00:{i:02d}] user{i}@x.com:pw{i} ok\n" for i in range(30))
-    assert _pairs(log) == [(f"user{i}@x.com", f"pw{i}") for i in range(30)]
+    assert read_pairs(log) == [(f"user{i}@x.com", f"pw{i}") for i in range(30)]
 
 
 def _shell_record(i: int, password: str) -> str:
@@ -76,13 +64,13 @@ def test_a_mongo_shell_dump_is_read_line_by_line_and_pretty_printed() -> None:
     passwords[3] = "ObjectId(1)"  # a string, whatever it reads like, is a string
     expected = [(f"user{i}@corp.net", pw) for i, pw in enumerate(passwords)]
     one_per_line = "\n".join(_shell_record(i, pw) for i, pw in enumerate(passwords)) + "\n"
-    assert _pairs(one_per_line) == expected
-    _assert_spans(one_per_line)
+    assert read_pairs(one_per_line) == expected
+    assert_spans(one_per_line)
     printed = "\n".join(
         _shell_record(i, pw).replace(", ", ",\n\t") for i, pw in enumerate(passwords)
     )
-    assert _pairs(printed) == expected
-    _assert_spans(printed)
+    assert read_pairs(printed) == expected
+    assert_spans(printed)
 
 
 def test_a_mongo_shell_dump_streamed_in_small_chunks_reads_as_whole(tmp_path: Path) -> None:

@@ -7,13 +7,10 @@ import base64
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ml_readings import read_pairs
 
 from ml.batch import extract_tables
 from ml.extraction import extract
-
-
-def _pairs(text: str) -> list[tuple[str, str | None]]:
-    return [(c.email, c.password) for c in extract(text).credentials]
 
 
 def _spans(text: str) -> list[str]:
@@ -31,20 +28,20 @@ def test_one_line_hits_give_the_labelled_password() -> None:
         "user_email: a@corp.net, user_password: 'pw1!'": "pw1!",
     }
     for line, password in lines.items():
-        assert _pairs(line) == [("a@corp.net", password)], line
-        assert _pairs("\n".join([line] * 12)) == [("a@corp.net", password)] * 12, line
+        assert read_pairs(line) == [("a@corp.net", password)], line
+        assert read_pairs("\n".join([line] * 12)) == [("a@corp.net", password)] * 12, line
 
 
 def test_an_address_that_no_label_names_takes_no_labelled_password() -> None:
     prose = "Write to a@corp.net, the password: reset it at the portal"
-    assert _pairs(prose) == [("a@corp.net", None)]
+    assert read_pairs(prose) == [("a@corp.net", None)]
 
 
 def test_a_label_glued_to_its_address_is_cut_on_both_paths() -> None:
     combo = "".join(f"email=user{i}@corp.net:pw{i}!\n" for i in range(12))  # a combo plan
-    assert _pairs(combo) == [(f"user{i}@corp.net", f"pw{i}!") for i in range(12)]
+    assert read_pairs(combo) == [(f"user{i}@corp.net", f"pw{i}!") for i in range(12)]
     assert _spans(combo) == [f"user{i}@corp.net" for i in range(12)]
-    assert _pairs("see login=user1@corp.net") == [("user1@corp.net", None)]  # generic path
+    assert read_pairs("see login=user1@corp.net") == [("user1@corp.net", None)]  # generic path
     assert _spans("see login=user1@corp.net") == ["user1@corp.net"]
 
 
@@ -62,9 +59,9 @@ def test_xml_elements_yaml_lists_and_ldif_entries_pair_login_and_password() -> N
     )
     expected = [(f"user{i}@corp.net", f"p&{i}") for i in range(5)]
     for text in (xml, yaml, ldif):
-        assert _pairs(text) == expected, text[:80]
+        assert read_pairs(text) == expected, text[:80]
     broken = ldif.replace("userPassword:: ", "userPassword:: %", 1)  # no base 64: no password
-    assert _pairs(broken) == [("user0@corp.net", None), *expected[1:]]
+    assert read_pairs(broken) == [("user0@corp.net", None), *expected[1:]]
 
 
 LOGIN = st.sampled_from(["Email", "email", "E-Mail", "Login", "USER", "username", "mail"])
@@ -91,6 +88,6 @@ def test_any_one_line_labelled_record_gives_its_password(
         lines.append(f"{login}{glue}user{i}@corp.net{between}{password}{glue}{value}{tail}")
     text = "\n".join(lines) + "\n"
     expected = [(f"user{i}@corp.net", r[4]) for i, r in enumerate(records)]
-    assert _pairs(text) == expected
+    assert read_pairs(text) == expected
     frame = extract_tables([text]).frame  # the batch path is the same path
     assert frame.select("email", "password").rows() == expected

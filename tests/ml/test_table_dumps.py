@@ -10,6 +10,7 @@ from typing import Literal
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ml_readings import read_rows
 
 from ml.batch import extract_tables
 from ml.plans import detect_plan
@@ -18,17 +19,6 @@ NAMES = st.text(alphabet="ab ,;\"'|xyz", min_size=1, max_size=12)
 PASSWORDS = st.text(alphabet='abcXYZ019,;"|!', min_size=1, max_size=14).filter(
     lambda p: p[0] not in "\"'" and p[-1] not in "\"'"
 )
-
-
-def _rows(text: str) -> list[tuple[str, str | None, str]]:
-    """(address, password, the text the span covers) of each credential, in order."""
-    frame = extract_tables([text]).frame
-    return [
-        (email, password, text[start:end])
-        for email, password, start, end in frame.select(
-            "email", "password", "span_start", "span_end"
-        ).iter_rows()
-    ]
 
 
 def _written(rows: list[list[str]], delimiter: str, quoting: Literal[0, 1, 2, 3]) -> str:
@@ -46,14 +36,16 @@ def test_a_quoted_name_with_the_separator_shifts_no_column() -> None:
     )
     expected = [(f"user{i}@x.org", f"secret{i}", f"user{i}@x.org") for i in range(20)]
     for text in (before, after):
-        assert _rows(text) == expected
+        assert read_rows(text) == expected
 
 
 def test_every_field_quoted_and_doubled_quotes_read_as_csv_reads_them() -> None:
     text = '"id","name","email","password"\n' + "".join(
         f'"{i}","Doe, John","user{i}@x.org","se""cret{i}"\n' for i in range(20)
     )
-    assert _rows(text) == [(f"user{i}@x.org", f'se"cret{i}', f"user{i}@x.org") for i in range(20)]
+    assert read_rows(text) == [
+        (f"user{i}@x.org", f'se"cret{i}', f"user{i}@x.org") for i in range(20)
+    ]
 
 
 def test_an_unnamed_header_counts_columns_outside_quotes() -> None:
@@ -62,7 +54,7 @@ def test_an_unnamed_header_counts_columns_outside_quotes() -> None:
     )
     plan = detect_plan(text.split("\n"))
     assert plan is not None and plan.sep == ";" and plan.email_col == 2
-    assert _rows(text) == [(f"user{i}@x.fr", None, f"user{i}@x.fr") for i in range(20)]
+    assert read_rows(text) == [(f"user{i}@x.fr", None, f"user{i}@x.fr") for i in range(20)]
 
 
 @settings(max_examples=60, deadline=None)
@@ -78,7 +70,7 @@ def test_any_csv_export_reads_the_columns_csv_writes(
     body = [[str(i), name, f"user{i}@example.org", pw] for i, (name, pw) in enumerate(records)]
     text = _written([header, *body], delimiter, quoting)
     expected = [(row[2], row[3].strip(" \t"), row[2]) for row in body]
-    assert _rows(text) == expected
+    assert read_rows(text) == expected
 
 
 MULTILINE_NAMES = st.text(alphabet="ab ,;\"'|\nxyz", min_size=1, max_size=16)
@@ -102,7 +94,7 @@ def test_quoted_fields_with_line_breaks_keep_each_record_whole(
     if crlf:
         text = text.replace("\n", "\r\n")
     expected = [(row[2], row[3].strip(" \t"), row[2]) for row in body]
-    assert _rows(text) == expected
+    assert read_rows(text) == expected
 
 
 PG_DUMP = """--
@@ -198,7 +190,7 @@ def test_excels_separator_hint_before_the_header_is_skipped() -> None:
         text = hint + "E-Mail;Name;Passwort\n" + body
         plan = detect_plan(text.split("\n"))
         assert plan is not None and plan.columns == ("e-mail", "name", "passwort")
-        assert [(e, p) for e, p, _ in _rows(text)] == [
+        assert [(e, p) for e, p, _ in read_rows(text)] == [
             (f"user{i}@corp.com", f"pw{i}!") for i in range(12)
         ]
 
@@ -208,6 +200,6 @@ def test_a_quote_inside_an_unquoted_field_opens_no_record() -> None:
     quoted field, so no line is joined to the next and every row keeps its own password."""
     passwords = ['pa"ss', "pw1", 'p"w2', "pw3", 'x"y"z', "pw5", "pw6", "pw7"]
     text = "email,password\n" + "".join(f"u{i}@x.com,{p}\n" for i, p in enumerate(passwords))
-    assert [(e, p) for e, p, _ in _rows(text)] == [
+    assert [(e, p) for e, p, _ in read_rows(text)] == [
         (f"u{i}@x.com", p) for i, p in enumerate(passwords)
     ]
