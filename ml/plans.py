@@ -106,6 +106,10 @@ WORD_RECORDS = {
 #: A ``words`` reading needs this share of distinct tokens after its addresses: passwords
 #: mostly differ, while a checker's verdict (``valid``, ``ok``) or a flag repeats.
 MIN_WORD_DISTINCT = 0.5
+#: ... and fewer than this share of them written as a name (``Jane``): an ``address name``
+#: list is no combo list, while a real one's passwords are seldom a capitalised word alone.
+MAX_NAME_SHARE = 0.8
+_NAME_WORD = r"^\p{Lu}\p{Ll}+$"
 _COMBO_COLUMNS = (0, 1, 2)
 # A first line that names a column like these may be a header: all its fields get scored.
 _HEADER_HINTS = ("mail", "login", "user", "account", "pass", "pw", "hash")
@@ -307,9 +311,9 @@ def _word_plans(samples: dict[int, list[str]]) -> dict[int, LinePlan]:
     """The ``words`` plans of the sampled documents that read as ``WORD_RECORDS``.
 
     A line counts for the address field ``col`` when it reads so with an address there and
-    none after it; a document's readings count only when the tokens after its addresses are
-    distinct enough (``MIN_WORD_DISTINCT``) to be passwords, and a plan needs
-    ``MIN_PLAN_RATIO`` of the document's sampled lines.
+    none after it; a document's readings count only when the tokens after its addresses look
+    like passwords (distinct enough, ``MIN_WORD_DISTINCT``, and not mostly names,
+    ``MAX_NAME_SHARE``), and a plan needs ``MIN_PLAN_RATIO`` of the document's sampled lines.
     """
     docs = [i for i, sample in samples.items() if len(sample) >= 3]
     if not docs:
@@ -330,10 +334,15 @@ def _word_plans(samples: dict[int, list[str]]) -> dict[int, LinePlan]:
             & ~is_email_expr(pl.col("after"))
             & ~pl.col("after").str.contains(_LABELLED_PASSWORD)  # "password=pw": labelled
         )
-        counts = words.group_by("doc").agg(rows=pl.len(), distinct=pl.col("after").n_unique())
-        for doc, rows, distinct in counts.iter_rows():
+        counts = words.group_by("doc").agg(
+            rows=pl.len(),
+            distinct=pl.col("after").n_unique(),
+            names=pl.col("after").str.contains(_NAME_WORD).sum(),
+        )
+        for doc, rows, distinct, names in counts.iter_rows():
             ratio = rows / len(samples[doc])
-            if distinct >= MIN_WORD_DISTINCT * rows and ratio > best.get(doc, (0.0, 0))[0]:
+            passwords = distinct >= MIN_WORD_DISTINCT * rows and names < MAX_NAME_SHARE * rows
+            if passwords and ratio > best.get(doc, (0.0, 0))[0]:
                 best[doc] = (ratio, col)
     return {
         doc: LinePlan("words", " ", col, col + 1)

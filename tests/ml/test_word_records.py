@@ -79,8 +79,35 @@ def test_log_lines_and_name_lists_are_not_word_records() -> None:
         for i in range(20)
     )
     names = "".join(f"user{i}@example.org Jane Doe{i}\n" for i in range(20))
+    first_names = "".join(
+        f"user{i}@example.org {name}\n"
+        for i, name in enumerate(
+            [
+                "Jane",
+                "Omar",
+                "Zoë",
+                "Łukasz",
+                "Mia",
+                "Noah",
+                "Emma",
+                "Liam",
+                "Olivia",
+                "Ava",
+                "Lucas",
+                "Sofia",
+                "Mateo",
+                "Chloé",
+                "Yusuf",
+                "Hana",
+                "Ivan",
+                "Nora",
+                "Leo",
+                "Aria",
+            ]
+        )
+    )
     pairs = "".join(f"old{i}@example.org new{i}@example.com\n" for i in range(20))
-    for text in (log, names, pairs):
+    for text in (log, names, first_names, pairs):
         assert _plan(text) is None or _plan(text).kind != "words"  # type: ignore[union-attr]
         assert {password for _, password, _ in read_rows(text)} == {None}
 
