@@ -316,7 +316,14 @@ def _adjacent_password(text: str, start: int, end: int, line_lo: int, line_hi: i
     An address that opens its line (or a field of it) is a record: everything after ``:`` or
     ``;`` is the password, or the next ``|``/tab field. Mid-prose, only an unspaced
     ``address:token`` counts, so "write to a@b.com: he answers" yields nothing.
+
+    On a line longer than ``_LONG_LINE`` (a minified JSON export, a one-line SQL dump: tens of
+    thousands of addresses), the line is read ``_LINE_WINDOW`` characters either side of the
+    address: every address reading its whole line made such a document quadratic (80k
+    addresses on one line took 53 s).
     """
+    if line_hi - line_lo > _LONG_LINE:
+        line_lo, line_hi = max(line_lo, start - _LINE_WINDOW), min(line_hi, end + _LINE_WINDOW)
     before, after = text[line_lo:start], text[end:line_hi].rstrip("\r")
     if before[-1:] in _QUOTES and after[:1] == before[-1:]:
         after = after[1:]
@@ -328,6 +335,10 @@ def _adjacent_password(text: str, start: int, end: int, line_lo: int, line_hi: i
         xml = m.group("element") is not None or (m.group("double") is not None and "<" in before)
         return _plausible_password(html.unescape(value) if xml else value)
     return _separated_password(before, after)
+
+
+_LONG_LINE = 16_384
+_LINE_WINDOW = 4_096
 
 
 def _separated_password(before: str, after: str) -> str | None:
@@ -642,24 +653,39 @@ def _json_root(text: str) -> list[Any] | dict[str, Any] | None:
 
 def _json_values(text: str) -> list[Any] | None:
     """The values of a text of JSON values one after another, pretty-printed (``jq .``, a
-    Mongo shell's ``printjson``): their list; None when it is not that. A value that does not
-    parse (cut off by the document cap, or broken) ends the reading: the values before it are
-    kept, as the addresses after it are still found, without passwords."""
+    Mongo shell's ``printjson``), or the objects that parse in a part of one cut at line ends
+    (a large export read in parts, ``breachwatch.scraping.parts``): their list; None when no
+    value parses. Where a value does not parse (cut off, broken), the reading goes on at the
+    next ``{``, so a record lost at a cut loses only itself; the look-ahead the failed
+    attempts cost is bounded by ``_SALVAGE_WORK`` times the text, whatever the text."""
     decoder = json.JSONDecoder()
     values: list[Any] = []
-    at, size = 0, len(text)
+    at, size, budget, failures = 0, len(text), _SALVAGE_WORK * len(text), 0
     while True:
         blank = _BLANKS.match(text, at)
         at = blank.end() if blank else at
         if at >= size:
-            return values
-        if text[at] not in "[{":
-            return None
-        try:
-            value, at = decoder.raw_decode(text, at)
-        except json.JSONDecodeError:
             return values or None
-        values.append(value)
+        if text[at] in "[{":
+            try:
+                value, at = decoder.raw_decode(text, at)
+            except json.JSONDecodeError as exc:
+                budget, failures = budget - (exc.pos - at + 1), failures + 1
+            except RecursionError:  # nested deeper than Python's stack: no record of ours
+                budget, failures = budget - (size - at), failures + 1
+            else:
+                values.append(value)
+                continue
+        at = text.find("{", at + 1)
+        if at < 0 or budget < 0 or failures > _SALVAGE_FAILURES:
+            return values or None
+
+
+#: Salvaging records costs at most this many times the text's length in failed look-aheads,
+#: and at most this many failures (each also costs a count of the lines before it: the
+#: decoder's error message): a cut loses one or two records, a text of stray braces is no JSON.
+_SALVAGE_WORK = 4
+_SALVAGE_FAILURES = 64
 
 
 _BLANKS = re.compile(r"\s*")

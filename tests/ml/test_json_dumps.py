@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ml_readings import assert_spans, read_pairs
 
-from ml.extraction import extract, extract_file_streaming
+from breachwatch.scraping.parts import split_document
+from ml.extraction import extract, extract_bytes, extract_file_streaming
 from ml.shell_json import is_shell_output, shell_as_json
 
 RECORDS = [
@@ -123,3 +124,31 @@ def test_only_json_like_text_with_a_constructor_counts_as_shell_output() -> None
     assert is_shell_output('\n  { "_id" : ObjectId("5f1e") }')
     assert not is_shell_output('{ "_id" : "5f1e" }')
     assert not is_shell_output('const id = ObjectId("5f1e"); // code')
+
+
+def test_a_large_json_export_read_in_parts_loses_at_most_the_records_at_each_cut() -> None:
+    records = [
+        {"_id": i, "profile": {"name": f"N{i}", "email": f"user{i}@corp.net"}, "pw": f"p{i}!"}
+        for i in range(1500)
+    ]
+    parts = split_document(json.dumps(records, indent=2).encode(), 60_000)
+    assert len(parts) >= 4
+    found = [(c.email, c.password) for part in parts for c in extract_bytes(part).credentials]
+    assert sorted(email for email, _ in found) == sorted(f"user{i}@corp.net" for i in range(1500))
+    with_password = [(email, pw) for email, pw in found if pw is not None]
+    assert all(pw == f"p{email[4 : email.index('@')]}!" for email, pw in with_password)
+    assert len(found) - len(with_password) <= 2 * (len(parts) - 1)
+
+
+def test_stray_braces_and_deep_nesting_are_no_records() -> None:
+    for text in ("{" * 200_000, "{\n" * 100_000, '{"a":' * 100_000 + '"x@corp.net"'):
+        entities = extract(text)
+        assert [(c.email, c.password) for c in entities.credentials] in ([], [("x@corp.net", None)])
+
+
+def test_a_one_line_export_reads_each_address_beside_its_own_record() -> None:
+    # A minified export is one line: each address is read near itself, not with the whole line.
+    minified = json.dumps([{"mail": f"user{i}@corp.net", "n": i} for i in range(3000)])
+    assert read_pairs(minified) == [(f"user{i}@corp.net", None) for i in range(3000)]
+    combos = " ".join(f"user{i}@corp.net:pw{i}" for i in range(3000))  # one long line
+    assert read_pairs(combos) == [(f"user{i}@corp.net", f"pw{i}") for i in range(3000)]
