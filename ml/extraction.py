@@ -286,14 +286,18 @@ _RECORD_LEAD = " \t\"'`<[(|"
 _LOGIN_LABEL_BEFORE = re.compile(
     rf"(?i)(?:(?:^|[\s|,;{{(<])(?:{LOGIN_LABELS})[ \t]*[:=][ \t]*[\"']?|<(?:{LOGIN_LABELS})>)$"
 )
-#: A labelled password after it on the same line (``| Password: pw``, ``pass=pw``), up to the
-#: next field (a ``|``, a ``;`` or ``,`` before a blank, or another ``Label:``) or the line's
-#: end; a quoted value up to its quote. Possessive runs keep the scan linear on any line.
+#: The labelled password of the field right after it (``| Password: pw``, `` pass=pw``,
+#: ``</email><password>pw</password>``): only separators between the two, so prose ("User:
+#: a@b.com said the password: was reset") gives none. A quoted value runs to its quote, a bare
+#: one is a token, or words up to the next ``|`` field (``| Password: my pass | Plan: x``).
+#: Possessive runs keep the scan linear on any line.
+_VALUE_TOKEN = r"(?:[^|\s;,]|[;,](?![ \t]))++"
 _PASSWORD_LABEL_AFTER = re.compile(
-    rf"(?i)<(?:{PASSWORD_LABELS})>(?P<element>[^<]*)</"
-    rf"|(?:^|[\s|,;&])(?:{PASSWORD_LABELS})[ \t]*[:=][ \t]*"
+    r"(?i)[ \t]*(?:</[\w.-]+>[ \t]*)?(?:[|;,&][ \t]*)?(?:"
+    rf"<(?:{PASSWORD_LABELS})>(?P<element>[^<]*)</"
+    rf"|(?:{PASSWORD_LABELS})[ \t]*[:=][ \t]*"
     r"(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)'"
-    r"|(?P<bare>(?:[^|\s;,]|[;,](?![ \t])|[ \t]++(?![|;,]|$|[\w-]+[ \t]*[:=]))*+))"
+    rf"|(?P<bare>{_VALUE_TOKEN}(?:[ \t]++{_VALUE_TOKEN})*+(?=[ \t]*\|)|{_VALUE_TOKEN})))"
 )
 _TOKEN = re.compile(r"\S+")
 
@@ -328,7 +332,7 @@ def _adjacent_password(text: str, start: int, end: int, line_lo: int, line_hi: i
     if before[-1:] in _QUOTES and after[:1] == before[-1:]:
         after = after[1:]
     labelled = _LOGIN_LABEL_BEFORE.search(before, max(0, len(before) - 64))
-    if labelled and (m := _PASSWORD_LABEL_AFTER.search(after)):
+    if labelled and (m := _PASSWORD_LABEL_AFTER.match(after)):
         # A labelled record on one line: "Email: a@b.com | Password: pw", "login=a pass=b",
         # "<email>a@b.com</email><password>pw</password>" (XML's text and attributes escaped).
         value = next(v for v in m.groups() if v is not None)

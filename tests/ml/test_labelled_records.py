@@ -22,7 +22,8 @@ def test_one_line_hits_give_the_labelled_password() -> None:
         "Email: a@corp.net | Password: pw1! | Country: US": "pw1!",
         "Login: a@corp.net Pass: pw1!": "pw1!",
         "email=a@corp.net password=pw1!": "pw1!",
-        "E-mail : a@corp.net ; pwd : my pass word": "my pass word",
+        "E-mail : a@corp.net ; pwd : pw1!": "pw1!",
+        "E-mail : a@corp.net | pwd : my pass word | Plan: Premium": "my pass word",
         '<user email="a@corp.net" password="p w&amp;1" />': "p w&1",
         "<user><email>a@corp.net</email><pass>p w&lt;1</pass></user>": "p w<1",
         "user_email: a@corp.net, user_password: 'pw1!'": "pw1!",
@@ -32,9 +33,11 @@ def test_one_line_hits_give_the_labelled_password() -> None:
         assert read_pairs("\n".join([line] * 12)) == [("a@corp.net", password)] * 12, line
 
 
-def test_an_address_that_no_label_names_takes_no_labelled_password() -> None:
+def test_a_labelled_password_counts_only_in_the_field_after_a_labelled_address() -> None:
     prose = "Write to a@corp.net, the password: reset it at the portal"
     assert read_pairs(prose) == [("a@corp.net", None)]
+    ticket = "User: a@corp.net reported that the password: was reset twice"
+    assert read_pairs(ticket) == [("a@corp.net", None)]
 
 
 def test_a_label_glued_to_its_address_is_cut_on_both_paths() -> None:
