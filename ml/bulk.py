@@ -37,8 +37,6 @@ from ml.plans import (
     FIELD_LEAD,
     FIELD_TAIL,
     GLUED_LOGIN_LABEL,
-    LOGIN_LABELS,
-    PASSWORD_LABELS,
     PASSWORD_NAMES,
     QUOTED,
     SEPARATORS,
@@ -395,22 +393,22 @@ def _split_fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.Data
 _LEAD_RX = "[ \\t\"'<(\\[`]"
 _TAIL_RX = "[ \\t\"'>)\\]`,;]"
 _WRAPPED_RX = EMAIL_FIELD_RX.replace("^", f"^{_LEAD_RX}*(?:mailto:)?", 1)[:-1] + f"{_TAIL_RX}*$"
-_NEEDS_CLEAN_RX = f"(?i)^(?:{_LEAD_RX}|mailto:|(?:{LOGIN_LABELS})=)|{_TAIL_RX}$"
-_PASSWORD_LABEL_RX = rf"(?i)^[ \t]*(?:{PASSWORD_LABELS})[ \t]*[:=][ \t]*"
+_NEEDS_CLEAN_RX = f"(?i)^(?:{_LEAD_RX}|mailto:)|{_TAIL_RX}$"
+#: A field whose address carries its login label (``email=a@b.com``): a labelled record, read
+#: by the generic path's one reader of labelled records.
+_LABELLED_FIELD_RX = f"(?i)^{_LEAD_RX}*{GLUED_LOGIN_LABEL}"
 _JUNK = r"(?:null|none|n/a|nil|-|undefined|\**)"
 _JUNK_RX = f"(?i)^{_JUNK}$"
 #: The same test for Python: NULLs, dashes and masks are no password.
 JUNK_PASSWORD = re.compile(_JUNK, re.IGNORECASE)
 
 
-def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
-    """The bare address in each field, how many characters were cut before it, and whether
-    a login label was glued to it (``email=a@b.com``: its password is labelled too)."""
+def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The bare address in each field and how many characters were cut before it."""
     lead = pl.zeros(field.len(), pl.Int64, eager=True)
-    labelled = pl.repeat(False, field.len(), dtype=pl.Boolean, eager=True)
     needs = field.str.contains(_NEEDS_CLEAN_RX)
     if not needs.any():
-        return field.alias("clean"), lead, labelled
+        return field.alias("clean"), lead
     idx = needs.arg_true()
     sub = field.gather(idx)
     stripped = sub.str.strip_chars_start(FIELD_LEAD)
@@ -418,12 +416,9 @@ def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
     stripped = pl.select(
         pl.when(mailto).then(stripped.str.slice(7)).otherwise(stripped)
     ).to_series()
-    # "email=a@b.com" is a key and its value (the generic path's ``_local_before`` cuts alike).
-    glued = stripped.str.contains(f"^{GLUED_LOGIN_LABEL}")
-    stripped = stripped.str.replace(f"^{GLUED_LOGIN_LABEL}", "")
     cut = (sub.str.len_chars() - stripped.str.len_chars()).cast(pl.Int64)
     clean = field.scatter(idx, stripped.str.strip_chars_end(FIELD_TAIL))
-    return clean.alias("clean"), lead.scatter(idx, cut), labelled.scatter(idx, glued)
+    return clean.alias("clean"), lead.scatter(idx, cut)
 
 
 _COMBO_STRIP = " \t"  # a combo's password is the rest of the line: quotes may be part of it
@@ -540,13 +535,11 @@ def line_frames_by_plan(
     valid = df["field"].str.contains(_WRAPPED_RX).fill_null(False) & df["prefix"].is_not_null()
     # A local part holding "//" is a URL glued to an address: the generic path cuts it.
     valid = valid & ~df["field"].str.contains("//[^@]*@").fill_null(False)
+    valid = valid & ~df["field"].str.contains(_LABELLED_FIELD_RX).fill_null(False)
     leftover = df.filter(~valid & pl.col("line").str.contains("@", literal=True))
     df = df.filter(valid)
-    clean, lead, labelled = _clean(df["field"])
+    clean, lead = _clean(df["field"])
     df = df.with_columns(clean, lead=lead)
-    if labelled.any():  # a labelled address ("email=a@b.com") labels its password ("pw=…")
-        unlabelled = pl.col("pw").str.replace(_PASSWORD_LABEL_RX, "")
-        df = df.with_columns(pw=pl.when(labelled).then(unlabelled).otherwise(pl.col("pw")))
     # Punycode or a "--" label needs IDNA's checks, non-ASCII needs NFKC and braces may hide a
     # "{at}": the core's canonical_email does those.
     fast = ~df["clean"].str.contains(r"--|[{}]")

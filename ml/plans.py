@@ -85,7 +85,8 @@ PASSWORD_LABELS = "(?:user_?)?pass(?:word|wd)?|pwd|pw"
 #: (Case-insensitive; over a whole text also multi-line: flags are the caller's, as a
 #: multi-line ``^`` would cost polars its anchored scan of each line.)
 PASSWORD_LINE_HINT = rf"^[ \t]*(?:[-*][ \t]+)?<?(?:{PASSWORD_LABELS})[ \t]*[:=>]"
-_LABELLED_PASSWORD = rf"(?i)^(?:{PASSWORD_LABELS})[:=]"
+#: A value that opens with its own password label (``password=pw``, `` pass: pw``).
+_LABELLED_PASSWORD = rf"(?i)^[ \t]*(?:{PASSWORD_LABELS})[ \t]*[:=][ \t]*"
 #: A label glued to its address by ``=`` (``email=a@b.com``): not part of the local part
 #: (unanchored: ``re.match`` anchors it, polars needs a ``^``).
 GLUED_LOGIN_LABEL = rf"(?i)(?:{LOGIN_LABELS})="

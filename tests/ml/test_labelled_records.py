@@ -22,6 +22,7 @@ def test_one_line_hits_give_the_labelled_password() -> None:
         "Email: a@corp.net | Password: pw1! | Country: US": "pw1!",
         "Login: a@corp.net Pass: pw1!": "pw1!",
         "email=a@corp.net password=pw1!": "pw1!",
+        "Email=a@corp.net ; Password=pw1! ; Country=US": "pw1!",  # 12 lines: a ";" combo plan
         "E-mail : a@corp.net ; pwd : pw1!": "pw1!",
         "E-mail : a@corp.net | pwd : my pass word | Plan: Premium": "my pass word",
         '<user email="a@corp.net" password="p w&amp;1" />': "p w&1",
