@@ -46,7 +46,7 @@ def test_values_one_after_another_are_read_and_a_cut_off_last_one_loses_only_its
     assert read_pairs(cut) == [*EXPECTED[:-1], ("user5@corp.net", None)]
 
 
-def test_a_log_of_bracketed_lines_is_still_no_json() -> None:
+def test_a_log_of_bracketed_lines_keeps_its_combo_passwords() -> None:
     log = "".join(f"[2024-01-01 10:00:{i:02d}] user{i}@x.com:pw{i} ok\n" for i in range(30))
     assert read_pairs(log) == [(f"user{i}@x.com", f"pw{i}") for i in range(30)]
 
@@ -115,7 +115,7 @@ def test_the_shell_rewrite_keeps_every_offset_and_string_and_makes_json(
             assert isinstance(parsed[key], list)
 
 
-@given(st.text(max_size=200))
+@given(st.lists(st.one_of(st.text(max_size=20), _CALLS, _STRINGS), max_size=12).map("".join))
 def test_the_shell_rewrite_keeps_the_length_of_any_text(text: str) -> None:
     assert len(shell_as_json(text)) == len(text)
 
@@ -141,9 +141,9 @@ def test_a_large_json_export_read_in_parts_loses_at_most_the_records_at_each_cut
 
 
 def test_stray_braces_and_deep_nesting_are_no_records() -> None:
-    for text in ("{" * 200_000, "{\n" * 100_000, '{"a":' * 100_000 + '"x@corp.net"'):
-        entities = extract(text)
-        assert [(c.email, c.password) for c in entities.credentials] in ([], [("x@corp.net", None)])
+    assert read_pairs("{" * 200_000) == []
+    assert read_pairs("{\n" * 100_000) == []
+    assert read_pairs('{"a":' * 100_000 + '"x@corp.net"') == [("x@corp.net", None)]
 
 
 def test_a_one_line_export_reads_each_address_beside_its_own_record() -> None:
