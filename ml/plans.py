@@ -12,6 +12,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -538,28 +539,46 @@ def detect_plans(documents: Sequence[Sequence[str]]) -> list[LinePlan | None]:
 MAX_RECORD_LINES = 20
 
 
+@lru_cache(maxsize=16)
+def _quote_grammar(seps: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The three regexes of ``_still_quoted`` for a set of separators.
+
+    Possessive repeats (``*+``) read a quoted field as the character loop does: inside it,
+    ``""`` is always a quote, and a field that does not close is never read another way.
+    """
+    sep = f"[{re.escape(seps)}]"
+    other = f"[^{re.escape(seps)}]*+"
+    field = f'[ \t]*+(?:"(?:[^"]|"")*+"{other}|(?!"){other})'
+    return (
+        re.compile(f"(?:{field}{sep})*+"),  # whole fields, each with the separator after it
+        re.compile('[ \t]*+"(?:[^"]|"")*+'),  # a quoted field left open at the line's end
+        re.compile(f'"{other}'),  # a closing quote and the rest of its field
+    )
+
+
+#: The inside of a quoted field, up to its closing quote or the line's end.
+_QUOTED_INSIDE = re.compile('(?:[^"]|"")*+')
+
+
 def _still_quoted(line: str, seps: str, quoted: bool) -> bool:
     """Whether a CSV line ends inside a quoted field, entering it ``quoted``. A quote opens a
     field only at the field's start (``a@b.com,pa"ss`` is an unquoted password with a quote
     in it); inside one, ``""`` is a quote and a lone ``"`` closes it."""
-    at_start = not quoted
-    i, n = 0, len(line)
-    while i < n:
-        ch = line[i]
-        if quoted:
-            if ch == '"':
-                if i + 1 < n and line[i + 1] == '"':
-                    i += 1
-                else:
-                    quoted = False
-        elif ch in seps:
-            at_start = True
-        elif ch == '"' and at_start:
-            quoted, at_start = True, False
-        elif ch not in " \t":
-            at_start = False
-        i += 1
-    return quoted
+    fields, open_field, closing = _quote_grammar(seps)
+    pos = 0
+    if quoted:
+        inside = _QUOTED_INSIDE.match(line)
+        assert inside is not None  # it matches the empty string
+        if inside.end() == len(line):
+            return True
+        tail = closing.match(line, inside.end())
+        assert tail is not None  # a lone '"' ends the inside
+        if tail.end() == len(line):
+            return False
+        pos = tail.end() + 1  # past the separator
+    whole = fields.match(line, pos)
+    assert whole is not None
+    return open_field.fullmatch(line, whole.end()) is not None
 
 
 def quoted_record_spans(

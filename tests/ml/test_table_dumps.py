@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ml_readings import read_rows
 
 from ml.batch import extract_tables
-from ml.plans import detect_plan
+from ml.plans import _still_quoted, detect_plan
 
 NAMES = st.text(alphabet="ab ,;\"'|xyz", min_size=1, max_size=12)
 PASSWORDS = st.text(alphabet='abcXYZ019,;"|!', min_size=1, max_size=14).filter(
@@ -203,3 +203,48 @@ def test_a_quote_inside_an_unquoted_field_opens_no_record() -> None:
     assert [(e, p) for e, p, _ in read_rows(text)] == [
         (f"u{i}@x.com", p) for i, p in enumerate(passwords)
     ]
+
+
+def _still_quoted_by_characters(line: str, seps: str, quoted: bool) -> bool:
+    """The rule of ``ml.plans._still_quoted`` read one character at a time (its first form)."""
+    at_start = not quoted
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quoted:
+            if ch == '"':
+                if line[i + 1 : i + 2] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif ch in seps:
+            at_start = True
+        elif ch == '"' and at_start:
+            quoted, at_start = True, False
+        elif ch not in " \t":
+            at_start = False
+        i += 1
+    return quoted
+
+
+@settings(max_examples=600)
+@given(
+    st.text(alphabet='"x ,;\t|:', max_size=30),
+    st.sampled_from([",;\t|:", ",", ";", "\t", "|"]),
+    st.booleans(),
+)
+def test_the_regex_reading_of_an_open_quote_is_the_character_rule(
+    line: str, seps: str, quoted: bool
+) -> None:
+    assert _still_quoted(line, seps, quoted) == _still_quoted_by_characters(line, seps, quoted)
+
+
+def test_open_quotes_at_a_lines_end() -> None:
+    assert _still_quoted('1,"Main St,', ",", False)
+    assert _still_quoted('1, "say ""hi""', ",", False)
+    assert not _still_quoted('1,pa"ss,x', ",", False)
+    assert not _still_quoted('1,"a""b",c', ",", False)
+    assert not _still_quoted('Apt 4",x@y.org,pw', ",", True)
+    assert _still_quoted('more ""quoted"" text', ",", True)
+    assert _still_quoted('closed", "opens', ",", True)
+    assert not _still_quoted('closed",then "opens', ",", True)
