@@ -16,12 +16,15 @@ the pipe only, as one column, in memory as from an in-process call.
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import itertools
 import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing import forkserver
@@ -119,6 +122,24 @@ def _received(shipped: _Shipped) -> ExtractedBatch:
     )
 
 
+def _discard(pending: Iterable[Future[_Shipped]]) -> None:
+    """Cancel the batches nobody will read; the rows of those done, or still running, are
+    deleted when they are."""
+    for future in pending:
+        if not future.cancel():
+            future.add_done_callback(_delete_rows)
+
+
+def _delete_rows(future: Future[_Shipped]) -> None:
+    if future.exception() is None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(future.result().rows_path)
+
+
+#: Batches handed to the pool per worker at a time: one running, one waiting to start.
+IN_FLIGHT = 2
+
+
 def _warm() -> None:
     """Load spaCy and compile the extraction's regexes once per worker."""
     extract_batch(["warm"], [b"Acme Corp was hacked. a@example.com:pw"], b"warm", date.today())
@@ -186,15 +207,29 @@ class ExtractionPool:
         return pids
 
     def run(self, batches: Iterable[Batch], pepper: bytes, day: date) -> Iterator[ExtractedBatch]:
-        """The extraction of each batch, in the order of ``batches``."""
-        todo = list(batches)
-        if self.workers == 1 or (len(todo) == 1 and self._executor is None):
-            for batch in todo:
+        """The extraction of each batch, in the order of ``batches``.
+
+        ``batches`` is read as the work goes: at most ``IN_FLIGHT`` batches per worker are
+        handed out at a time, so the caller may read them from disk (or decrypt them) while
+        the workers extract the first ones, and holds only a few in memory.
+        """
+        todo = iter(batches)
+        head = list(itertools.islice(todo, 2))
+        if self.workers == 1 or (len(head) == 1 and self._executor is None):
+            for batch in itertools.chain(head, todo):
                 yield _extract(batch, pepper, day)
             return
-        n = len(todo)
-        for shipped in self._pool().map(_extract_in_worker, todo, [pepper] * n, [day] * n):
-            yield _received(shipped)
+        pool = self._pool()
+        pending: collections.deque[Future[_Shipped]] = collections.deque()
+        try:
+            for batch in itertools.chain(head, todo):
+                pending.append(pool.submit(_extract_in_worker, batch, pepper, day))
+                if len(pending) >= IN_FLIGHT * self.workers:
+                    yield _received(pending.popleft().result())
+            while pending:
+                yield _received(pending.popleft().result())
+        finally:
+            _discard(pending)
 
     def close(self) -> None:
         if self._executor is not None:

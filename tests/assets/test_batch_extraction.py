@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from assets.batch_extraction import SPOOL, ExtractionPool, extract_batch
+from assets.batch_extraction import IN_FLIGHT, SPOOL, ExtractionPool, extract_batch
 
 PEPPER = b"pool-test-pepper"
 DAY = date(2026, 3, 1)
@@ -51,6 +52,30 @@ def test_workers_give_the_in_process_results_in_batch_order() -> None:
         assert mine.cpu_seconds > 0
     every_id = pl.concat([b.rows for b in got])["doc_id"].unique().sort().to_list()
     assert every_id == ["combo", "csv", "post", "sql"]
+
+
+def test_batches_are_read_as_the_work_goes_and_abandoned_work_leaves_no_rows_files() -> None:
+    one = _batches()[0]
+    read: list[int] = []
+
+    def lazily(n: int) -> Iterator[tuple[list[str], list[bytes]]]:
+        for i in range(n):
+            read.append(i)
+            yield one
+
+    spooled = set(Path(SPOOL).glob("breachwatch-rows-*"))
+    with ExtractionPool(2) as pool:
+        done = pool.run(lazily(12), PEPPER, DAY)
+        first = next(done)
+        # The first result came after at most IN_FLIGHT batches per worker were handed out.
+        assert len(read) == IN_FLIGHT * 2
+        assert first.rows.height == 303
+        heights = [b.rows.height for b in done]
+        assert heights == [303] * 11 and len(read) == 12
+        done = pool.run(lazily(12), PEPPER, DAY)
+        next(done)
+        done.close()  # the caller stops reading: the rest is cancelled or deleted
+    assert set(Path(SPOOL).glob("breachwatch-rows-*")) == spooled
 
 
 def test_one_batch_or_one_worker_runs_in_this_process() -> None:
