@@ -73,7 +73,7 @@ def extract_batch(
         if found is not None
     ]
     errors = {doc_ids[i]: message for i, message in batch.errors.items()}
-    plaintexts = pl.Series("plaintext", list(batch.plaintexts), dtype=pl.String)
+    plaintexts = batch.plaintexts.alias("plaintext")
     return ExtractedBatch(rows, entities, plaintexts, errors, time.process_time() - cpu)
 
 

@@ -68,12 +68,12 @@ class StorableBatch:
     ``rows`` has a ``doc`` column (index in the batch) before the ``credential_rows`` columns.
     A document that could not be read has ``None`` for entities and a message in ``errors``;
     the other documents of the batch are unaffected. ``plaintexts`` is for the caller's canary
-    scan only: keep it in memory and drop it after the scan.
+    scan only (each once): keep it in memory and drop it after the scan.
     """
 
     rows: pl.DataFrame
     entities: list[DocumentEntities | None]
-    plaintexts: set[str]
+    plaintexts: pl.Series
     errors: dict[int, str]
 
 
@@ -231,7 +231,7 @@ def _storable(datas: Sequence[bytes], pepper: bytes) -> StorableBatch:
     ]
     frame = table.frame
     plain = frame.filter(pl.col("password_kind") == "plaintext")["password"].drop_nulls()
-    return StorableBatch(storable_frame(frame, pepper), entities, set(plain.to_list()), {})
+    return StorableBatch(storable_frame(frame, pepper), entities, plain.unique(), {})
 
 
 def storable_batch(datas: Sequence[bytes], pepper: bytes) -> StorableBatch:
@@ -247,7 +247,7 @@ def storable_batch(datas: Sequence[bytes], pepper: bytes) -> StorableBatch:
             raise
     parts: list[pl.DataFrame] = []
     entities: list[DocumentEntities | None] = []
-    plaintexts: set[str] = set()
+    plaintexts: list[pl.Series] = []
     errors: dict[int, str] = {}
     for i, data in enumerate(datas):
         try:
@@ -259,9 +259,10 @@ def storable_batch(datas: Sequence[bytes], pepper: bytes) -> StorableBatch:
             continue
         parts.append(one.rows.with_columns(doc=pl.lit(i, _DOC)))
         entities.append(one.entities[0])
-        plaintexts |= one.plaintexts
+        plaintexts.append(one.plaintexts)
     rows = pl.concat(parts) if parts else storable_frame(_objects_frame([], []), pepper)
-    return StorableBatch(rows, entities, plaintexts, errors)
+    plain = pl.concat(plaintexts).unique() if plaintexts else pl.Series("password", [], pl.String)
+    return StorableBatch(rows, entities, plain, errors)
 
 
 #: A batch holds at most this many documents and bytes: enough to share each columnar step

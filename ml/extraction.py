@@ -994,4 +994,4 @@ def storable_rows(data: bytes, pepper: bytes) -> tuple[pl.DataFrame, DocumentEnt
     batch = storable_batch([data], pepper)
     entities = batch.entities[0]
     assert entities is not None  # a batch of one raises instead of reporting
-    return batch.rows.drop("doc"), entities, batch.plaintexts
+    return batch.rows.drop("doc"), entities, set(batch.plaintexts.to_list())
