@@ -223,7 +223,7 @@ def _json_plan(sample: list[str]) -> LinePlan | None:
 
 
 def _non_empty(lines: Sequence[str]) -> list[str]:
-    sample = [ln.rstrip("\r") for ln in lines if ln.strip()][: _SAMPLE + 1]
+    sample = list(itertools.islice((ln.rstrip("\r") for ln in lines if ln.strip()), _SAMPLE + 1))
     # Excel's separator hint (``sep=;``) comes before the header: it is neither a header nor
     # a record, and read as a header it would hide the real one.
     if sample and _EXCEL_SEP_HINT.fullmatch(sample[0].lstrip("\ufeff").strip()):
