@@ -541,15 +541,29 @@ _RUNS = {
     ),
     "ssn": (r"[\d\-]*\d{3}-\d{2}-\d{4}[\d\-]*", r"^\d{3}-\d{2}-\d{4}$"),
 }
+# Each run above lies inside one maximal run of [digits, spaces, dots, hyphens] that holds its
+# shape, and is a maximal run of that run too (the characters around it are none of those).
+# One Rust pass finds these shaped runs (a whole run each, as above); the runs above are then
+# read from them joined by a line break (none of those characters either), a small fraction of
+# the sample: the same runs in the same order, for one pass over the sample instead of three.
+_SHAPED_RUN = (
+    r"[\d .\-]*(?:\d{4}[ \-]?\d{4}[ \-]?\d{4}[ \-]?\d|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"
+    r"|\d{3}-\d{2}-\d{4})[\d .\-]*"
+)
 
 
 def scanned_classes_many(texts: Sequence[str]) -> list[set[DataClass]]:
     """``scanned_classes`` of many texts: IPs and SSNs counted in one columnar pass, phones
     tried only at a "+digit" where three may be found, cards read only in the runs that may
     hold one."""
-    frame = pl.DataFrame({"s": [t[:SCAN_CHARS] for t in texts]}, schema={"s": pl.String})
-    flags = frame.select(
+    samples = [t[:SCAN_CHARS] for t in texts]
+    frame = pl.DataFrame({"s": samples}, schema={"s": pl.String})
+    shaped = frame.select(
         phone=pl.col("s").str.count_matches(_PHONE_PREFILTER) >= _PHONES_NEEDED,
+        s=pl.col("s").str.extract_all(_SHAPED_RUN).list.join("\n"),
+    )
+    flags = shaped.select(
+        "phone",
         card=pl.col("s").str.extract_all(_CARD_RUN),
         **{
             name: pl.col("s")
@@ -562,8 +576,7 @@ def scanned_classes_many(texts: Sequence[str]) -> list[set[DataClass]]:
         },
     )
     out = []
-    for text, (phone, runs, ip, ssn) in zip(texts, flags.iter_rows(), strict=True):
-        sample = text[:SCAN_CHARS]
+    for sample, (phone, runs, ip, ssn) in zip(samples, flags.iter_rows(), strict=True):
         found = {DataClass.PHONE} if phone and _has_phones(sample) else set()
         if runs and _has_cards(sample, [c for run in runs for c in _CARD.findall(run)]):
             found.add(DataClass.PAYMENT_CARD)
