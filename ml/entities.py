@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -132,17 +132,68 @@ _PHRASES: dict[DataClass, str] = {  # phrases separated by commas
 def _pipeline() -> tuple[Any, Any, Any]:
     """The blank English pipeline and its matchers, built once on first use."""
     import spacy
+    from spacy.errors import MatchPatternError
     from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.schemas import validate_token_pattern
 
     nlp: Any = spacy.blank("en")
-    matcher = Matcher(nlp.vocab)
+    matcher = Matcher(nlp.vocab, validate=False)  # flags are no schema attribute: see below
+    as_flags = _flagger(nlp.vocab)
     for label, patterns in _PATTERNS.items():
-        matcher.add(label, patterns, greedy="LONGEST")
+        errors = {i: e for i, p in enumerate(patterns) if (e := validate_token_pattern(p))}
+        if errors:
+            raise MatchPatternError(label, errors)
+        native = [[as_flags(token) for token in pattern] for pattern in patterns]
+        matcher.add(label, native, greedy="LONGEST")
     phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
     for data_class, words in _PHRASES.items():
         phrase_list = [p.strip() for p in words.split(",")]
         phrases.add(data_class.value, list(nlp.tokenizer.pipe(phrase_list)))
     return nlp, matcher, phrases
+
+
+def _flagger(vocab: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A rewriter of pattern tokens: each ``LOWER``/``IN`` and ``TEXT``/``REGEX`` test becomes a
+    lexeme flag of ``vocab`` that holds its answer.
+
+    The Matcher runs such tests in Python at every token (the first tokens of the patterns alone
+    take seven a token, most of its time). Both depend on the word alone, so a flag, computed
+    once per word when the vocabulary first meets it (the very ``LOWER`` getter of the
+    vocabulary, the very regex search of the text), gives the same answer and the Matcher
+    checks it natively. Identical tests share a flag.
+    """
+    from spacy.attrs import IDS, LOWER
+
+    lower = vocab.lex_attr_getters[LOWER]
+    flags: dict[tuple[str, str, str], str] = {}
+
+    def getter(attr: str, op: str, value: Any) -> Callable[[str], bool]:
+        if (attr, op) == ("LOWER", "IN"):
+            words = frozenset(value)
+            return lambda text: lower(text) in words
+        if (attr, op) == ("TEXT", "REGEX"):
+            rx = re.compile(value)
+            return lambda text: rx.search(text) is not None
+        raise ValueError(f"no lexeme flag for {attr} {op}")
+
+    def flag(attr: str, spec: dict[str, Any]) -> str:
+        ((op, value),) = spec.items()
+        key = (attr, op, repr(value))
+        if key not in flags:
+            name = f"FLAG{IDS['FLAG19'] + len(flags)}"  # FLAG19..FLAG63 are free for users
+            vocab.add_flag(getter(attr, op, value), flag_id=IDS[name])
+            flags[key] = name
+        return flags[key]
+
+    def rewrite(token: dict[str, Any]) -> dict[str, Any]:
+        return {
+            flag(attr, spec) if isinstance(spec, dict) else attr: True
+            if isinstance(spec, dict)
+            else spec
+            for attr, spec in token.items()
+        }
+
+    return rewrite
 
 
 def _org_from(span: Any, head: bool) -> str | None:
