@@ -460,7 +460,11 @@ def _entities_of(text: str) -> Entities:
     from spacy.util import filter_spans
 
     nlp, matcher, phrases = _pipeline()
-    doc = nlp(text)
+    # spaCy caches the tokens of a chunk only until a chunk of a document hits a tokenizer
+    # exception, and a lone "\n" is one: so every chunk after a document's first line break was
+    # split again each time. "\n\n" is none, and a run of whitespace stays one token (or the
+    # trailing space of the token before it): the same tokens, matches and spans.
+    doc = nlp(text.replace("\n", "\n\n"))
     orgs: dict[str, str] = {}
     domains: dict[str, None] = {}
     counts: list[int] = []
