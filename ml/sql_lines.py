@@ -56,10 +56,18 @@ _INSERT_ANYWHERE = "(?i)[iıİ]n[sſ]ert"
 #: Lines where an obfuscated address (``a [at] b [dot] c``, ``a at b dot c``) may start or
 #: continue; a document with one is scanned by the generic path's own finders.
 _OBFUSCATION_HINT = (
-    r"(?i)[\[\(\{<]\s*(?:(?:at|@)\s*(?:[\]\)\}>]|$)|$)"
+    r"(?i)[\[\(\{<]\s*(?:at|@)\s*(?:[\]\)\}>]|$)"
     r"|^\s*(?:at|@)\s*[\]\)\}>]"
     r"|(?:^|\s)at(?:\s*$|\s+[a-z0-9\-]+(?:\s+dot\s+[a-z0-9\-]+)*(?:(?:\s+dot)?\s*$|\s+dot\s+[a-z]))"
 )
+#: A line ending in an open bracket (``CREATE TABLE t (``) hints at a ``[`` + ``at]`` split over
+#: lines only when the next line may go on with ``at`` or ``@`` (or is blank).
+_OPEN_AT_END = r"[\[\(\{<]\s*$"
+_MAY_GO_ON = r"(?i)^\s*(?:at|@|$)"
+#: Where Python's classes and Rust's differ (``\s``; ``ı`` and ``İ`` in a case-insensitive
+#: ``[a-z]``), the hints are no exact superset of the finders: a document with one of these is
+#: scanned on any open bracket at a line's end, as the hints always did.
+_CLASS_GAPS = "[\x1c-\x1f\u0130\u0131]"
 _CREATE_HINT = r"(?i)create(?:\s+table|\s*$)"
 #: A non-ASCII letter, mark or digit that ``ml.extraction``'s address grammar reads as part of
 #: an address (it ends one at punctuation and symbol blocks).
@@ -229,6 +237,8 @@ def _line_survey(lines: pl.DataFrame) -> pl.DataFrame:
 def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
     """Per document: whether the lines alone already hand it back, and the pre-filter hits."""
     line, head = pl.col("line"), pl.col("head")
+    open_at_end = line.str.contains(_OPEN_AT_END)
+    # The lines of a group keep their order: ``shift`` gives the next line of the document.
     return survey.group_by("doc").agg(
         bad=(
             (pl.col("inside") & ~pl.col("fits"))
@@ -245,7 +255,11 @@ def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
             | (pl.col("line_start") + pl.col("head_len") <= scan_chars)
         ).any(),
         create=line.str.contains(_CREATE_HINT).any(),
-        obfuscation=line.str.contains(_OBFUSCATION_HINT).any(),
+        obfuscation=(
+            line.str.contains(_OBFUSCATION_HINT).any()
+            | (open_at_end & line.str.contains(_MAY_GO_ON).shift(-1).fill_null(False)).any()
+            | (open_at_end.any() & line.str.contains(_CLASS_GAPS).any())
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ml import extraction
@@ -346,3 +346,39 @@ def test_a_field_of_a_control_python_calls_whitespace_is_read_as_the_generic_pat
         + f"{head}(1, 'a@shop.io','pw');\n" * 2
     )
     _assert_same_as_generic([text])
+
+
+_BLANKS = st.text(alphabet=" \t\n\x1c\u00a0", max_size=3)
+_OBFUSCATED = st.tuples(
+    st.sampled_from(["d", "d ", "CREATE TABLE t (\nd", "x"]),
+    _BLANKS,
+    st.sampled_from(["(", "[", "<", "{", ""]),
+    _BLANKS,
+    st.sampled_from(["at", "AT", "@", "dot", "a"]),
+    _BLANKS,
+    st.sampled_from([")", "]", ">", "}", ""]),
+    _BLANKS,
+    st.sampled_from(["shop.io", "shop [dot] io", "shop dot io", "shop dot ıo", "ıo", ""]),
+    st.sampled_from(["", "\n", "\n(", " (\n"]),
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@example("d (\n@\n) shop.io")
+@example("d (\n\n@\n) shop.io")
+@example("d (\n\x1c@) shop.io")
+@given(st.lists(_OBFUSCATED, min_size=1, max_size=3).map("\n".join))
+def test_the_obfuscation_hint_keeps_every_document_the_old_hint_sent_to_the_finders(
+    text: str,
+) -> None:
+    """A line ending in an open bracket flags its document only when the next line may go on
+    with the ``at``: the generic finders find an obfuscated address in no document that the
+    old hint (any open bracket at a line's end) flagged and the new one does not."""
+    from ml.bulk import batch_lines
+    from ml.sql_lines import _OBFUSCATION_HINT, _OPEN_AT_END, _line_survey, _survey_docs
+
+    lines = text.split("\n")
+    docs = _survey_docs(_line_survey(batch_lines([lines], [0], 0, 0)), SCAN_CHARS)
+    old = any(pl.Series(lines).str.contains(f"{_OBFUSCATION_HINT}|{_OPEN_AT_END}").to_list())
+    found = has_obfuscated_address(text)
+    assert (docs["obfuscation"].item() and found) == (old and found)
