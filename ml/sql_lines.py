@@ -55,11 +55,14 @@ _HEAD = re.sub(r"\?P<\w+>", "?:", _HEAD_PARTS)
 _INSERT_ANYWHERE = "(?i)[iıİ]n[sſ]ert"
 #: Lines where an obfuscated address (``a [at] b [dot] c``, ``a at b dot c``) may start or
 #: continue; a document with one is scanned by the generic path's own finders.
-_OBFUSCATION_HINT = (
-    r"(?i)[\[\(\{<]\s*(?:at|@)\s*(?:[\]\)\}>]|$)"
-    r"|^\s*(?:at|@)\s*[\]\)\}>]"
-    r"|(?:^|\s)at(?:\s*$|\s+[a-z0-9\-]+(?:\s+dot\s+[a-z0-9\-]+)*(?:(?:\s+dot)?\s*$|\s+dot\s+[a-z]))"
+_BRACKETED_AT = r"(?i)[\[\(\{<]\s*(?:at|@)\s*(?:[\]\)\}>]|$)|^\s*(?:at|@)\s*[\]\)\}>]"
+_SPELLED_AT = (
+    r"(?i)(?:^|\s)at"
+    r"(?:\s*$|\s+[a-z0-9\-]+(?:\s+dot\s+[a-z0-9\-]+)*(?:(?:\s+dot)?\s*$|\s+dot\s+[a-z]))"
 )
+#: What every ``_SPELLED_AT`` line holds, found by a literal search (``_SPELLED_AT`` starts
+#: with a class: it runs at the automaton's pace over every byte, ten times slower).
+_AT_THEN_SPACE = r"(?i)at(?:\s|$)"
 #: A line ending in an open bracket (``CREATE TABLE t (``) hints at a ``[`` + ``at]`` split over
 #: lines only when the next line may go on with ``at`` or ``@`` (or is blank).
 _OPEN_AT_END = r"[\[\(\{<]\s*$"
@@ -238,8 +241,10 @@ def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
     """Per document: whether the lines alone already hand it back, and the pre-filter hits."""
     line, head = pl.col("line"), pl.col("head")
     open_at_end = line.str.contains(_OPEN_AT_END)
+    may_spell = survey.filter(line.str.contains(_AT_THEN_SPACE))
+    spelled = may_spell.filter(line.str.contains(_SPELLED_AT))["doc"].unique()
     # The lines of a group keep their order: ``shift`` gives the next line of the document.
-    return survey.group_by("doc").agg(
+    docs = survey.group_by("doc").agg(
         bad=(
             (pl.col("inside") & ~pl.col("fits"))
             | (~pl.col("inside") & pl.col("at"))
@@ -256,11 +261,12 @@ def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
         ).any(),
         create=line.str.contains(_CREATE_HINT).any(),
         obfuscation=(
-            line.str.contains(_OBFUSCATION_HINT).any()
+            line.str.contains(_BRACKETED_AT).any()
             | (open_at_end & line.str.contains(_MAY_GO_ON).shift(-1).fill_null(False)).any()
             | (open_at_end.any() & line.str.contains(_CLASS_GAPS).any())
         ),
     )
+    return docs.with_columns(pl.col("obfuscation") | pl.col("doc").is_in(spelled.implode()))
 
 
 def _tokens(inside: pl.DataFrame) -> pl.DataFrame:
