@@ -55,7 +55,10 @@ _HEAD = re.sub(r"\?P<\w+>", "?:", _HEAD_PARTS)
 _INSERT_ANYWHERE = "(?i)[iıİ]n[sſ]ert"
 #: Lines where an obfuscated address (``a [at] b [dot] c``, ``a at b dot c``) may start or
 #: continue; a document with one is scanned by the generic path's own finders.
-_BRACKETED_AT = r"(?i)[\[\(\{<]\s*(?:at|@)\s*(?:[\]\)\}>]|$)|^\s*(?:at|@)\s*[\]\)\}>]"
+#: (Two regexes: the one finds its candidates by the brackets, a literal search; as one
+#: alternation with the line start it would run at the automaton's pace over every byte.)
+_BRACKETED_AT = r"(?i)[\[\(\{<]\s*(?:at|@)\s*(?:[\]\)\}>]|$)"
+_BRACKET_AT_START = r"(?i)^\s*(?:at|@)\s*[\]\)\}>]"
 _SPELLED_AT = (
     r"(?i)(?:^|\s)at"
     r"(?:\s*$|\s+[a-z0-9\-]+(?:\s+dot\s+[a-z0-9\-]+)*(?:(?:\s+dot)?\s*$|\s+dot\s+[a-z]))"
@@ -211,27 +214,38 @@ def _field_text(token: pl.Expr) -> pl.Expr:
     return token.str.strip_chars_end().str.strip_suffix(",").str.strip_chars_end()
 
 
+def _count_since(flags: pl.Expr, starts: pl.Expr) -> pl.Expr:
+    """How many rows from the last one where ``starts`` holds to this one (both included) have
+    ``flags`` (0 or 1): a running count per run of rows, without a window per run."""
+    total = flags.cum_sum()
+    return total - pl.when(starts).then(total - flags).forward_fill()
+
+
 def _line_survey(lines: pl.DataFrame) -> pl.DataFrame:
     """Per line: its statement head, the rest, whether it is inside a statement and fits the
-    grammar, and the Rust pre-filters."""
+    grammar, and the Rust pre-filters (a document's lines follow each other, in order)."""
     line = pl.col("line")
+    is_head = pl.col("head").is_not_null().cast(pl.Int64)
+    first_of_doc = (pl.col("doc") != pl.col("doc").shift(1)).fill_null(True)
     return (
         lines.lazy()
         .select("doc", "line", "line_no", "line_start")
         .with_columns(head=line.str.extract(_HEAD, 0))
         .with_columns(
             head_len=pl.col("head").str.len_chars().fill_null(0),
-            statement=pl.col("head").is_not_null().cum_sum().over("doc"),
+            # The heads of its document so far: the statement a line is in (0: none yet).
+            statement=_count_since(is_head, first_of_doc),
         )
         .with_columns(rest=line.str.slice(pl.col("head_len")))
         .with_columns(
             fits=pl.col("rest").str.contains(_LINE_GRAMMAR),
-            ends=pl.col("rest").str.contains(r";\s*$").cast(pl.Int32),
+            ends=pl.col("rest").str.contains(r";\s*$").cast(pl.Int64),
             at=line.str.contains("@", literal=True),
         )
         .with_columns(
+            # No line of its statement before it ended the statement.
             inside=(pl.col("statement") > 0)
-            & (pl.col("ends").cum_sum().over("doc", "statement") - pl.col("ends") == 0)
+            & (_count_since(pl.col("ends"), is_head.cast(pl.Boolean)) == pl.col("ends"))
         )
         .collect()
     )
@@ -262,6 +276,7 @@ def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
         create=line.str.contains(_CREATE_HINT).any(),
         obfuscation=(
             line.str.contains(_BRACKETED_AT).any()
+            | line.str.contains(_BRACKET_AT_START).any()
             | (open_at_end & line.str.contains(_MAY_GO_ON).shift(-1).fill_null(False)).any()
             | (open_at_end.any() & line.str.contains(_CLASS_GAPS).any())
         ),
