@@ -284,12 +284,13 @@ def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
     return docs.with_columns(pl.col("obfuscation") | pl.col("doc").is_in(spelled.implode()))
 
 
-def _tokens(inside: pl.DataFrame) -> pl.DataFrame:
-    """Every token of the statement lines (``li``: the line's row in ``inside``), with the
-    rows of the ``(`` before it and the ``)`` after it, and its place in its line.
+def _tokens(inside: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
+    """Every token of the statement lines; and the ``@`` tokens, with ``li`` (their line's row
+    in ``inside``), ``prefix`` (where they start in it), ``opened`` (the row of their tuple's
+    ``(``) and ``nfields`` (their tuple's width).
 
     Every line here fits the grammar, so its tokens cover its ``rest`` end to end: the one
-    before a token end where it starts (the first starts the line's ``rest``, its leading
+    before a token ends where it starts (the first starts the line's ``rest``, its leading
     blanks cut), so no token starts with a blank, and a line's tokens are as long as its
     ``rest``. A field's tuple opens at the last ``(`` token before it and closes at the next
     ``)``, so its index and the tuple's width are row arithmetic (no window per tuple); and
@@ -302,21 +303,29 @@ def _tokens(inside: pl.DataFrame) -> pl.DataFrame:
         start=pl.col("line").str.len_chars().cast(pl.Int64) - size,
         before=size.cum_sum() - size,
         token=rest.str.extract_all(_TOKEN),
-    ).with_row_index("li")
+    )
+    tokens = lines.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("li"), "token").explode(
+        "token", keep_nulls=False
+    )
     token = pl.col("token")
-    width = token.str.len_chars().cast(pl.Int64)
-    row = pl.int_range(pl.len(), dtype=pl.Int64)
-    return (
-        lines.lazy()
-        .explode("token", keep_nulls=False)
-        .select(
-            "li",
-            "token",
-            offset=pl.col("start") + width.cum_sum() - width - pl.col("before"),
-            opened=pl.when(token.str.starts_with("(")).then(row).forward_fill(),
-            closed=pl.when(token.str.starts_with(")")).then(row).backward_fill(),
-        )
-        .collect()
+    marks = tokens.select(
+        at=token.str.contains("@", literal=True),
+        opens=token.str.starts_with("("),
+        closes=token.str.starts_with(")"),
+        end=token.str.len_chars().cast(pl.Int64).cum_sum(),
+    )
+    rows = marks["at"].arg_true()
+    opens, closes = marks["opens"].arg_true(), marks["closes"].arg_true()
+    opened = opens.gather(opens.search_sorted(rows, "right").cast(pl.Int64) - 1)
+    closed = closes.gather(closes.search_sorted(rows, "left"))
+    at = tokens[rows].with_columns(end=marks["end"].gather(rows))
+    at = at.hstack(lines.select("start", "before")[at["li"]])
+    return tokens["token"], at.select(
+        "li",
+        "token",
+        prefix=pl.col("start") + pl.col("end") - token.str.len_chars() - pl.col("before"),
+        opened=opened.cast(pl.Int64),
+        nfields=closed.cast(pl.Int64) - opened.cast(pl.Int64) - 1,
     )
 
 
@@ -365,21 +374,16 @@ def read_statements(
         .join(columns.lazy(), on=["doc", "head"], how="left")
         .collect()
     )
-    tokens = _tokens(inside)
-    at = tokens.filter(pl.col("token").str.contains("@", literal=True))
-    at = at.select(
-        "li",
-        core=_field_text(pl.col("token")),
-        prefix="offset",
-        opened="opened",
-        nfields=pl.col("closed") - pl.col("opened") - 1,
-    ).hstack(inside.select("doc", "ncols", "pw_idx")[at["li"]])
+    tokens, at = _tokens(inside)
+    at = at.select("li", "prefix", "opened", "nfields", core=_field_text(pl.col("token"))).hstack(
+        inside.select("doc", "ncols", "pw_idx")[at["li"]]
+    )
     named = (at["nfields"] == at["ncols"]) & at["pw_idx"].is_not_null()
     named = named.fill_null(False)
     pw_row = pl.select(
         pl.when(named).then(at["opened"] + 1 + at["pw_idx"]).otherwise(at["opened"])
     ).to_series()
-    pw_token = tokens.select(_field_text(pl.col("token").gather(pw_row))).to_series()
+    pw_token = pl.select(_field_text(pl.lit(tokens.gather(pw_row)))).to_series()
     at = at.with_columns(pw=plausible_passwords(pw_token))
     ascii_core = at["core"].str.len_bytes() == at["core"].str.len_chars()
     plain = at["core"].str.contains(_PLAIN_ASCII)
