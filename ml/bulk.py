@@ -13,6 +13,7 @@ sends everything else (prose, SQL, stealer logs) through the generic path in ``m
 from __future__ import annotations
 
 import re
+import re._parser as sre_parse  # the width and literal lead of a pattern
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -30,7 +31,7 @@ from breachwatch.credentials import (
     canonical_email,
     password_digests,
 )
-from ml.hashid import RULES
+from ml.hashid import RULES, HashRule
 from ml.plans import (
     EMAIL_FIELD_RX,
     EMAIL_NAMES,
@@ -63,28 +64,77 @@ __all__ = [
 ]
 
 
-def _hash_type_expr(pw: pl.Expr) -> pl.Expr:
-    """``ml.hashid.identify_hash`` as one column expression over ``RULES``."""
-    chain: pl.Expr = pl.lit(None, dtype=pl.String)
-    for rule in reversed(RULES):
-        cond = pw.str.contains(f"^(?:{rule.pattern})$")
-        if rule.needs_hex_letter:
-            cond = cond & pw.str.contains("[a-fA-F]")
-        chain = pl.when(cond).then(pl.lit(rule.hash_type)).otherwise(chain)
-    return chain
+#: Lengths a hash may have: shorter or longer values are plaintext passwords.
+_HASH_SIZES = (16, 512)
+
+
+def _rule_scope(rule: HashRule) -> tuple[str, int, int]:
+    """The literal text every match of ``rule`` starts with, and its shortest and longest
+    length (capped at ``_HASH_SIZES``), read from the pattern's parse by ``re``. Both
+    dialects read the patterns alike: one character per class or literal."""
+    parsed = sre_parse.parse(rule.pattern)
+    shortest, longest = parsed.getwidth()
+    lead = ""
+    if not parsed.state.flags & re.IGNORECASE:
+        for op, arg in parsed:
+            if op is not sre_parse.LITERAL:
+                break
+            lead += chr(arg)
+    return lead, shortest, min(longest, _HASH_SIZES[1])
+
+
+_RULE_SCOPES = tuple(_rule_scope(rule) for rule in RULES)
+_RULE_LABELS = pl.Series([rule.hash_type for rule in RULES] + [None], dtype=pl.String)
 
 
 def _hash_types(pw: pl.Series) -> pl.Series:
-    """Hash label per password; the rule chain runs only on the few rows that can be hashes."""
-    any_rule = "^(?:" + "|".join(f"(?:{r.pattern})" for r in RULES) + ")$"
-    frame = pl.DataFrame({"pw": pw}).with_row_index("i")
-    candidates = frame.filter(
-        pl.col("pw").str.len_chars().is_between(16, 512) & pl.col("pw").str.contains(any_rule)
+    """``ml.hashid.identify_hash`` of each password: the label of the first rule it matches.
+
+    A rule's regex runs only on the values that can match it: those of a length it allows,
+    starting with its literal lead (``$2``, ``{SSHA}``...). Sorted by length, such values are
+    one slice of their lead's part; forty regex passes over every hash-like value cost more
+    than the rest of the line path's validation.
+    """
+    frame = (
+        pl.DataFrame({"pw": pw, "size": pw.str.len_chars()})
+        .with_row_index("i")
+        .filter(pl.col("size").is_between(*_HASH_SIZES))
+        .sort("size")
     )
-    if candidates.height == 0:
-        return pl.Series("hash_type", [None] * pw.len(), dtype=pl.String)
-    labelled = candidates.select("i", _hash_type_expr(pl.col("pw")).alias("hash_type"))
-    return frame.join(labelled, on="i", how="left").sort("i")["hash_type"]
+    best = np.full(pw.len(), len(RULES), dtype=np.uint32)  # len(RULES): no rule
+    parts = {"": frame} | _parts_by_first(frame)
+    for k, (rule, (lead, shortest, longest)) in enumerate(zip(RULES, _RULE_SCOPES, strict=True)):
+        part = parts.get(lead[:1])
+        if part is None or not _size_range(part, shortest, longest)[1]:
+            continue
+        if lead not in parts:
+            parts[lead] = part.filter(pl.col("pw").str.starts_with(lead))
+        part = parts[lead]
+        start, size = _size_range(part, shortest, longest)
+        values = part["pw"].slice(start, size)
+        hit = values.str.contains(f"^(?:{rule.pattern})$")
+        if rule.needs_hex_letter:
+            hit = hit & values.str.contains("[a-fA-F]")
+        found = part["i"].to_numpy()[start : start + size][hit.to_numpy()]
+        found = found[best[found] == len(RULES)]  # an earlier rule wins
+        best[found] = k
+    return _RULE_LABELS.gather(pl.Series(best)).alias("hash_type")
+
+
+def _parts_by_first(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The rows of ``frame`` whose value starts with a rule's lead, by first character."""
+    firsts = sorted({lead[:1] for lead, _, _ in _RULE_SCOPES if lead})
+    first = pl.col("pw").str.head(1)
+    led = frame.with_columns(first=first).filter(pl.col("first").is_in(firsts))
+    parts = led.partition_by("first", as_dict=True, maintain_order=True, include_key=False)
+    return {str(key[0]): part for key, part in parts.items()}
+
+
+def _size_range(part: pl.DataFrame, shortest: int, longest: int) -> tuple[int, int]:
+    """Offset and count of the rows of ``part`` (sorted by ``size``) within the two lengths."""
+    sizes = part["size"].to_numpy()
+    start = int(np.searchsorted(sizes, shortest, "left"))
+    return start, int(np.searchsorted(sizes, longest, "right")) - start
 
 
 def _canonical_fast(clean: pl.Series, fast: pl.Series) -> tuple[pl.Series, pl.Series]:
