@@ -407,36 +407,41 @@ def _split_fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.Data
         ascii_line = line.str.len_bytes() == line.str.len_chars()
         return out.with_columns(prefix=pl.when(ascii_line).then(found))
     if plan.kind == "words":
-        record = line.str.extract_groups(WORD_RECORDS[plan.email_col])
+        record = df["line"].str.extract_groups(WORD_RECORDS[plan.email_col]).struct.unnest()
         return df.with_columns(
-            field=record.struct.field("field"),
-            prefix=record.struct.field("lead").str.len_chars().cast(pl.Int64),
-            pw=record.struct.field("pw"),
+            field=record["field"],
+            prefix=record["lead"].str.len_chars().cast(pl.Int64),
+            pw=record["pw"],
         )
     # Only a combo's password is the rest of the line; a table without a password column
     # (a header naming none) has no password at all.
     no_password = plan.kind != "combo" and plan.password_col is None
+    # Eager ``with_columns`` evaluates an expression once per use: each split is made once,
+    # as a Series, and its fields are read from it.
+    lines = df["line"]
     if plan.email_col == 0 and plan.password_col in (None, 1) and ascii_only:
         # Byte offsets are character offsets here, so find + slice replace a costlier split.
-        cut = line.str.find(plan.sep, literal=True)
-        pw = line.str.slice(cut + 1)
+        cut = lines.str.find(plan.sep, literal=True)
+        after = lines.str.slice(cut + 1)
         if plan.password_col == 1:
-            pw = pw.str.splitn(plan.sep, 2).struct.field("field_0")
+            after = after.str.splitn(plan.sep, 2).struct.field("field_0")
         elif no_password:
-            pw = pl.lit(None, pl.String)
-        return df.with_columns(field=line.str.slice(0, cut), prefix=pl.lit(0, pl.Int64), pw=pw)
-    col = plan.email_col
-    rest = line if col == 0 else line.str.splitn(plan.sep, col + 1).struct.field(f"field_{col}")
-    parts = rest.str.splitn(plan.sep, 2)
-    if no_password:
-        pw = pl.lit(None, pl.String)
-    elif plan.password_col is None:
-        pw = parts.struct.field("field_1")
-    else:
-        pc = plan.password_col
-        pw = line.str.splitn(plan.sep, pc + 2).struct.field(f"field_{pc}")
-    prefix = (line.str.len_chars() - rest.str.len_chars()).cast(pl.Int64)
-    return df.with_columns(field=parts.struct.field("field_0"), prefix=prefix, pw=pw)
+            after = pl.repeat(None, df.height, dtype=pl.String, eager=True)
+        return df.with_columns(field=lines.str.slice(0, cut), prefix=pl.lit(0, pl.Int64), pw=after)
+    # One split into the fields up to the address and the password, then the rest: a
+    # combo's password is that rest.
+    col, pc = plan.email_col, plan.password_col
+    parts = lines.str.splitn(plan.sep, (col if pc is None else max(col, pc)) + 2).struct.unnest()
+    field = pl.col(f"field_{col}")
+    password = pl.lit(None, pl.String)
+    if not no_password:
+        password = pl.col(f"field_{col + 1 if pc is None else pc}")
+    prefix = pl.lit(0, pl.Int64)
+    if col:  # the characters of the fields before the address, and their separators
+        before = pl.sum_horizontal(pl.col(f"field_{j}").str.len_chars() for j in range(col))
+        prefix = pl.when(field.is_not_null()).then(before.cast(pl.Int64) + col)
+    split = parts.select(field=field, prefix=prefix, pw=password)
+    return pl.concat([df, split], how="horizontal")
 
 
 # An address field as dumps write it: maybe quoted, bracketed or behind "mailto:".
