@@ -303,6 +303,9 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
         # A line a record took is read with it, not again on its own as a leftover.
         out = out.with_columns(line=pl.when(taken).then(pl.lit("")).otherwise(pl.col("line")))
     idx = quoted.arg_true()
+    idx = idx.filter(~_split_stands(records.gather(idx), plan))
+    if idx.len() == 0:
+        return out
     read = [
         _quoted_fields(line, plan) if line is not None else (None, None, None)
         for line in records.gather(idx).to_list()
@@ -313,6 +316,16 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
         out["prefix"].cast(pl.Int64).scatter(idx, pl.Series(prefix, dtype=pl.Int64)),
         out["pw"].cast(pl.String).scatter(idx, pl.Series(pw, dtype=pl.String)),
     )
+
+
+def _split_stands(records: pl.Series, plan: LinePlan) -> pl.Series:
+    """Whether the plain split reads ``records`` right: no quote in the fields up to the last
+    one it reads (before its first quote, a line's separators are all field boundaries), as
+    in a table whose quoted names or addresses come after the address and password."""
+    last = max(plan.email_col, plan.password_col or 0)
+    fields = records.str.splitn(plan.sep, last + 2).struct.unnest()
+    read = fields.select(pl.concat_str(pl.col(f"field_{j}") for j in range(last + 1)))
+    return ~read.to_series().str.contains('"', literal=True).fill_null(True)
 
 
 def _records(out: pl.DataFrame, plan: LinePlan) -> pl.Series:
