@@ -149,7 +149,11 @@ def _canonical_fast(clean: pl.Series, fast: pl.Series) -> tuple[pl.Series, pl.Se
     domain = low.str.slice(at + 1)
     size = low.str.len_bytes()
     ok = fast & (at <= 64) & (size - at - 1 <= 253) & (size <= 254)
-    ok = ok & ~low.str.contains("@.*[a-z0-9-]{64}")
+    # A label of 64 characters needs as many after the "@": only such rows pay for the regex.
+    long = (size - at - 1 >= 64).fill_null(False)
+    if long.any():
+        idx = long.arg_true()
+        ok = ok.scatter(idx, ok.gather(idx) & ~low.gather(idx).str.contains("@.*[a-z0-9-]{64}"))
     gmail = domain.is_in(list(GMAIL_DOMAINS))
     tagged = gmail | domain.is_in(list(PLUS_TAG_DOMAINS))
     dotted_local = (low.str.find(".", literal=True) < at).fill_null(False)
@@ -465,6 +469,9 @@ _NEEDS_CLEAN_RX = f"(?i)^(?:{_LEAD_RX}|mailto:)|{_TAIL_RX}$"
 #: A field whose address carries its login label (``email=a@b.com``): a labelled record, read
 #: by the generic path's one reader of labelled records.
 _LABELLED_FIELD_RX = f"(?i)^{_LEAD_RX}*{GLUED_LOGIN_LABEL}"
+#: What an address field must not hold, in one pass: a local part holding "//" (a URL glued
+#: to an address: the generic path cuts it) or a login label.
+_GLUED_RX = f"//[^@]*@|(?:{_LABELLED_FIELD_RX})"
 _JUNK = r"(?:null|none|n/a|nil|-|undefined|\**)"
 _JUNK_RX = f"(?i)^{_JUNK}$"
 #: The same test for Python: NULLs, dashes and masks are no password.
@@ -601,10 +608,8 @@ def line_frames_by_plan(
         parts.append(split.cast({"field": pl.String, "prefix": pl.Int64, "pw": pl.String}))
     df = pl.concat(parts)
     valid = df["field"].str.contains(_WRAPPED_RX).fill_null(False) & df["prefix"].is_not_null()
-    # A local part holding "//" is a URL glued to an address: the generic path cuts it.
-    valid = valid & ~df["field"].str.contains("//[^@]*@").fill_null(False)
-    valid = valid & ~df["field"].str.contains(_LABELLED_FIELD_RX).fill_null(False)
-    leftover = df.filter(~valid & pl.col("line").str.contains("@", literal=True))
+    valid = valid & ~df["field"].str.contains(_GLUED_RX).fill_null(False)
+    leftover = df.filter(~valid).filter(pl.col("line").str.contains("@", literal=True))
     df = df.filter(valid)
     clean, lead = _clean(df["field"])
     df = df.with_columns(clean, lead=lead)
