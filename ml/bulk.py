@@ -465,7 +465,9 @@ def _split_fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.Data
 _LEAD_RX = "[ \\t\"'<(\\[`]"
 _TAIL_RX = "[ \\t\"'>)\\]`,;]"
 _WRAPPED_RX = EMAIL_FIELD_RX.replace("^", f"^{_LEAD_RX}*(?:mailto:)?", 1)[:-1] + f"{_TAIL_RX}*$"
-_NEEDS_CLEAN_RX = f"(?i)^(?:{_LEAD_RX}|mailto:)|{_TAIL_RX}$"
+#: A field to clean starts or ends with wrapping. Two regexes, as one anchored at only one
+#: end runs from that end and gives up at once, while their alternation scans every field.
+_NEEDS_CLEAN_RX = (f"(?i)^(?:{_LEAD_RX}|mailto:)", f"{_TAIL_RX}$")
 #: A field whose address carries its login label (``email=a@b.com``): a labelled record, read
 #: by the generic path's one reader of labelled records.
 _LABELLED_FIELD_RX = f"(?i)^{_LEAD_RX}*{GLUED_LOGIN_LABEL}"
@@ -481,13 +483,13 @@ JUNK_PASSWORD = re.compile(_JUNK, re.IGNORECASE)
 def _clean(field: pl.Series) -> tuple[pl.Series, pl.Series]:
     """The bare address in each field and how many characters were cut before it."""
     lead = pl.zeros(field.len(), pl.Int64, eager=True)
-    needs = field.str.contains(_NEEDS_CLEAN_RX)
+    needs = field.str.contains(_NEEDS_CLEAN_RX[0]) | field.str.contains(_NEEDS_CLEAN_RX[1])
     if not needs.any():
         return field.alias("clean"), lead
     idx = needs.arg_true()
     sub = field.gather(idx)
     stripped = sub.str.strip_chars_start(FIELD_LEAD)
-    mailto = stripped.str.to_lowercase().str.starts_with("mailto:")
+    mailto = stripped.str.contains("(?i)^mailto:")
     stripped = pl.select(
         pl.when(mailto).then(stripped.str.slice(7)).otherwise(stripped)
     ).to_series()
@@ -513,7 +515,7 @@ def _passwords(pw: pl.Series, strip: pl.Series) -> pl.Series:
     ``strip`` holds, per row, the characters its plan cuts from the password's ends.
     """
     edges = "".join(re.escape(c) for c in _FIELD_STRIP)
-    if pw.str.contains(f"^[{edges}]|[{edges}]$").any():
+    if (pw.str.contains(f"^[{edges}]") | pw.str.contains(f"[{edges}]$")).any():
         pw = pl.select(pw.str.strip_chars(strip)).to_series()
     keep = pw.str.len_chars().is_between(1, 256) & ~pw.str.contains(_JUNK_RX)
     return pl.select(pl.when(keep).then(pw)).to_series().alias("pw")
