@@ -17,6 +17,7 @@ import re._parser as sre_parse  # the width and literal lead of a pattern
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 from types import ModuleType
 
 import numpy as np
@@ -551,8 +552,9 @@ def batch_lines(
     documents: Sequence[Sequence[str]], order: Sequence[int], first_line: int, first_char: int
 ) -> pl.DataFrame:
     """The lines of the documents ``order`` lists, in that order, placed in their documents."""
-    counts = [len(documents[i]) for i in order]
-    series = pl.Series("line", [ln for i in order for ln in documents[i]], dtype=pl.String)
+    counts = np.fromiter((len(documents[i]) for i in order), dtype=np.int64, count=len(order))
+    lines = chain.from_iterable(documents[i] for i in order)
+    series = pl.Series("line", list(lines), dtype=pl.String)
     width = series.str.len_chars().cast(pl.Int64) + 1
     df = pl.DataFrame(
         {
@@ -561,10 +563,20 @@ def batch_lines(
             "width": width,
             "ascii": series.str.len_bytes() == width - 1,
         }
-    ).with_columns(
-        line_no=pl.int_range(pl.len(), dtype=pl.Int64).over("doc") + first_line,
-        line_start=pl.col("width").cum_sum().over("doc") - pl.col("width") + first_char,
     )
+    if len(set(order)) == len(order):
+        # Each document is one run of rows: its first row's index and offset place the rest.
+        first = np.repeat(np.cumsum(counts) - counts, counts)
+        before = width.cum_sum().to_numpy() - width.to_numpy()
+        df = df.with_columns(
+            line_no=pl.Series(np.arange(len(series)) - first + first_line),
+            line_start=pl.Series(before - before[first] + first_char),
+        )
+    else:
+        df = df.with_columns(
+            line_no=pl.int_range(pl.len(), dtype=pl.Int64).over("doc") + first_line,
+            line_start=pl.col("width").cum_sum().over("doc") - pl.col("width") + first_char,
+        )
     if series.str.ends_with("\r").any():
         df = df.with_columns(line=pl.col("line").str.strip_chars_end("\r"))
     return df
