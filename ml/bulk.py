@@ -189,10 +189,20 @@ _FAST_CANON = re.compile(
 )
 
 
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+
+
 def letters_only(raw: str) -> bool:
-    return raw.isascii() or all(
-        c.isascii() or unicodedata.category(c)[0] in "LM" or unicodedata.category(c) == "Nd"
-        for c in raw
+    """Whether every non-ASCII character of ``raw`` is a letter, a mark or a decimal digit.
+
+    ``str.isalpha`` is exactly the letter categories: non-ASCII text made of letters (the
+    usual case) is answered without a call per character.
+    """
+    if raw.isascii():
+        return True
+    rest = _ASCII_RUNS.sub("", raw)
+    return rest.isalpha() or all(
+        unicodedata.category(c)[0] in "LM" or unicodedata.category(c) == "Nd" for c in rest
     )
 
 
@@ -282,8 +292,9 @@ def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     """
     out = _split_fields(df, plan, ascii_only)
     if plan.kind == "combo":
-        captured = pl.col("pw").str.splitn(CAPTURE_SEPARATOR, 2).struct.field("field_0")
-        out = out.with_columns(pw=captured)
+        if out["pw"].str.contains(CAPTURE_SEPARATOR, literal=True).any():
+            captured = pl.col("pw").str.splitn(CAPTURE_SEPARATOR, 2).struct.field("field_0")
+            out = out.with_columns(pw=captured)
         if out["pw"].str.contains("://", literal=True).any():  # a site: seldom
             out = out.with_columns(pw=pl.col("pw").str.replace(TRAILING_URL, ""))
         if plan.email_col > 0:
@@ -516,8 +527,11 @@ def _passwords(pw: pl.Series, strip: pl.Series) -> pl.Series:
     ``strip`` holds, per row, the characters its plan cuts from the password's ends.
     """
     edges = "".join(re.escape(c) for c in _FIELD_STRIP)
-    if (pw.str.contains(f"^[{edges}]") | pw.str.contains(f"[{edges}]$")).any():
-        pw = pl.select(pw.str.strip_chars(strip)).to_series()
+    edged = pw.str.contains(f"^[{edges}]") | pw.str.contains(f"[{edges}]$")
+    if edged.any():  # strip only those: every plan strips some of these characters, or none
+        idx = edged.arg_true()
+        stripped = pl.select(pw.gather(idx).str.strip_chars(strip.gather(idx))).to_series()
+        pw = pw.scatter(idx, stripped)
     keep = pw.str.len_chars().is_between(1, 256) & ~pw.str.contains(_JUNK_RX)
     return pl.select(pl.when(keep).then(pw)).to_series().alias("pw")
 
