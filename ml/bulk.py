@@ -483,9 +483,6 @@ _NEEDS_CLEAN_RX = (f"(?i)^(?:{_LEAD_RX}|mailto:)", f"{_TAIL_RX}$")
 #: A field whose address carries its login label (``email=a@b.com``): a labelled record, read
 #: by the generic path's one reader of labelled records.
 _LABELLED_FIELD_RX = f"(?i)^{_LEAD_RX}*{GLUED_LOGIN_LABEL}"
-#: What an address field must not hold, in one pass: a local part holding "//" (a URL glued
-#: to an address: the generic path cuts it) or a login label.
-_GLUED_RX = f"//[^@]*@|(?:{_LABELLED_FIELD_RX})"
 _JUNK = r"(?:null|none|n/a|nil|-|undefined|\**)"
 _JUNK_RX = f"(?i)^{_JUNK}$"
 #: The same test for Python: NULLs, dashes and masks are no password.
@@ -636,7 +633,9 @@ def line_frames_by_plan(
         parts.append(split.cast({"field": pl.String, "prefix": pl.Int64, "pw": pl.String}))
     df = pl.concat(parts)
     valid = df["field"].str.contains(_WRAPPED_RX).fill_null(False) & df["prefix"].is_not_null()
-    valid = valid & ~df["field"].str.contains(_GLUED_RX).fill_null(False)
+    # A local part holding "//" is a URL glued to an address: the generic path cuts it.
+    valid = valid & ~df["field"].str.contains("//[^@]*@").fill_null(False)
+    valid = valid & ~df["field"].str.contains(_LABELLED_FIELD_RX).fill_null(False)
     leftover = df.filter(~valid).filter(pl.col("line").str.contains("@", literal=True))
     df = df.filter(valid)
     clean, lead = _clean(df["field"])
