@@ -112,13 +112,16 @@ def _hash_types(pw: pl.Series) -> pl.Series:
             parts[lead] = part.filter(pl.col("pw").str.starts_with(lead))
         part = parts[lead]
         start, size = _size_range(part, shortest, longest)
+        rows = part["i"].to_numpy()[start : start + size]
         values = part["pw"].slice(start, size)
+        open_rows = best[rows] == len(RULES)  # an earlier rule wins: its rows are not tried
+        if not open_rows.all():
+            keep = np.flatnonzero(open_rows)
+            rows, values = rows[keep], values.gather(keep)
         hit = values.str.contains(f"^(?:{rule.pattern})$")
         if rule.needs_hex_letter:
             hit = hit & values.str.contains("[a-fA-F]")
-        found = part["i"].to_numpy()[start : start + size][hit.to_numpy()]
-        found = found[best[found] == len(RULES)]  # an earlier rule wins
-        best[found] = k
+        best[rows[hit.to_numpy()]] = k
     return _RULE_LABELS.gather(pl.Series(best)).alias("hash_type")
 
 
