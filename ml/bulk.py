@@ -93,8 +93,8 @@ def _hash_types(pw: pl.Series) -> pl.Series:
 
     A rule's regex runs only on the values that can match it: those of a length it allows,
     starting with its literal lead (``$2``, ``{SSHA}``...). Sorted by length, such values are
-    one slice of their lead's part; forty regex passes over every hash-like value cost more
-    than the rest of the line path's validation.
+    one slice of their lead's part. (A chain of forty regex passes over every hash-like value
+    took a sixth of the line path's time.)
     """
     frame = (
         pl.DataFrame({"pw": pw, "size": pw.str.len_chars()})
