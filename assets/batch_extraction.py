@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import itertools
 import multiprocessing
 import os
@@ -141,8 +142,16 @@ IN_FLIGHT = 2
 
 
 def _warm() -> None:
-    """Load spaCy and compile the extraction's regexes once per worker."""
+    """Load spaCy and compile the extraction's regexes once per worker, then keep the garbage
+    collector off what that made.
+
+    A worker's heap is mostly what its imports and spaCy built, and each full collection walked
+    all of it again: ≈ 9 % of a worker's CPU on the benchmark mix. Frozen, those objects are
+    left out of every collection (they live as long as the worker anyway).
+    """
     extract_batch(["warm"], [b"Acme Corp was hacked. a@example.com:pw"], b"warm", date.today())
+    gc.collect()
+    gc.freeze()
 
 
 def _started(_: int) -> int:

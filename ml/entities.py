@@ -667,12 +667,16 @@ def _has_phones(sample: str) -> bool:
     return False
 
 
+_NON_DIGIT = re.compile(r"\D")
+_CARD_PREFIX = re.compile(r"4|5[1-5]|2[2-7]|3[47]|6(?:011|5)|35")  # the card brands' IIN ranges
+
+
 def _has_cards(sample: str, matches: list[str]) -> bool:
     """Whether the card-shaped ``matches`` of ``sample`` make it a payment-card leak."""
     cards = {
         d
-        for d in (re.sub(r"\D", "", c) for c in matches)
-        if 13 <= len(d) <= 19 and re.match(r"4|5[1-5]|2[2-7]|3[47]|6(?:011|5)|35", d) and _luhn(d)
+        for d in (_NON_DIGIT.sub("", c) for c in matches)
+        if 13 <= len(d) <= 19 and _CARD_PREFIX.match(d) and _luhn(d)
     }
     return len(cards) >= 2 or bool(cards and _CARD_WORDS.search(sample))
 

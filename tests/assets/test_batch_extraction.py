@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -76,6 +77,14 @@ def test_batches_are_read_as_the_work_goes_and_abandoned_work_leaves_no_rows_fil
         next(done)
         done.close()  # the caller stops reading: the rest is cancelled or deleted
     assert set(Path(SPOOL).glob("breachwatch-rows-*")) == spooled
+
+
+def test_workers_leave_what_warming_up_built_out_of_garbage_collection() -> None:
+    with ExtractionPool(2) as pool:
+        pool.warm()
+        frozen = [pool._pool().submit(gc.get_freeze_count).result() for _ in range(4)]
+    # spaCy's pipeline and the imports alone are hundreds of thousands of objects.
+    assert min(frozen) > 100_000
 
 
 def test_one_batch_or_one_worker_runs_in_this_process() -> None:
