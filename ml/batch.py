@@ -24,7 +24,7 @@ import polars as pl
 
 from breachwatch.domain import DataClass
 from ml import extraction
-from ml.bulk import line_frames_by_plan, storable_frame
+from ml.bulk import TextLines, line_frames_by_plan, storable_frame
 from ml.entities import (
     column_classes,
     dominant_domain,
@@ -86,7 +86,7 @@ def _objects_frame(docs: list[int], creds: list[ExtractedCredential]) -> pl.Data
 
 
 def _credentials(
-    texts: list[str], lines: list[list[str]], plans: list[LinePlan | None]
+    texts: list[str], lines: list[TextLines], plans: list[LinePlan | None]
 ) -> tuple[pl.DataFrame, list[set[str]]]:
     """The credential frame of the batch, ordered by document and span; the names each shows."""
     names: list[set[str]] = [set() for _ in texts]
@@ -173,7 +173,7 @@ def extract_tables(texts: Sequence[str]) -> BatchTable:
     cap = extraction.MAX_DOCUMENT_CHARS  # read at call time: tests lower it
     truncated = [len(t) > cap for t in texts]
     cut = [_readable(scrub(t[:cap])) for t in texts]
-    lines = [t.split("\n") for t in cut]
+    lines = [TextLines(t) for t in cut]
     plans = detect_plans(lines)
     frame, names = _credentials(cut, lines, plans)
     stats = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ml.bulk import _fields, _quoted_fields, batch_lines
+from ml.bulk import TextLines, _fields, _quoted_fields, batch_lines
 from ml.plans import LinePlan
 
 LINES = st.text(alphabet='ab@ ,;"', max_size=30).filter(lambda line: line.count('"') % 2 == 0)
@@ -39,3 +39,30 @@ def test_a_quote_after_the_read_fields_leaves_the_plain_split() -> None:
         ("a@b.com", 2, "pw"),
         ('"x,y"', 2, "c@d.com"),
     ]
+
+
+TEXTS = st.text(alphabet="a\n\r é@", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.integers(min_value=0, max_value=12), st.integers(min_value=-3, max_value=3))
+def test_text_lines_read_as_the_split_text(text: str, head: int, index: int) -> None:
+    lines = text.split("\n")
+    lazy = TextLines(text)
+    assert len(lazy) == len(lines)
+    assert lazy[:head] == lines[:head]
+    assert list(lazy) == lines
+    assert lazy[1:head] == lines[1:head]
+    if -len(lines) <= index < len(lines):
+        assert lazy[index] == lines[index]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=5), st.integers(min_value=0, max_value=3))
+def test_a_batch_of_text_lines_is_the_batch_of_their_split_lines(
+    texts: list[str], first_line: int
+) -> None:
+    order = list(range(len(texts)))[::-1]
+    split = batch_lines([t.split("\n") for t in texts], order, first_line, 5)
+    lazy = batch_lines([TextLines(t) for t in texts], order, first_line, 5)
+    assert lazy.to_dicts() == split.to_dicts()
