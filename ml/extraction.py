@@ -27,7 +27,6 @@ import html
 import itertools
 import json
 import re
-import string
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -130,11 +129,12 @@ class DocumentEntities:
 # Non-ASCII letters may appear in an address; punctuation and symbol blocks end one (so a curly
 # quote or a fullwidth dot is a boundary); every non-ASCII character kept must then be a letter,
 # mark or decimal digit (``_letters_only``).
-_NON_ASCII = (
-    "[^\\x00-\\x7f\\s\\u0080-\\u00bf\\u2000-\\u2bff\\u2e00-\\u2e7f\\u3000-\\u303f"
+_NOT_IN_ADDRESS = (
+    "\\u0080-\\u00bf\\u2000-\\u2bff\\u2e00-\\u2e7f\\u3000-\\u303f"
     "\\ud800-\\udfff\\ufe10-\\ufe1f\\ufe30-\\ufe6f\\uff00-\\uff0f\\uff1a-\\uff20\\uff3b-\\uff40"
-    "\\uff5b-\\uff65\\ufff0-\\uffff]"
+    "\\uff5b-\\uff65\\ufff0-\\uffff"
 )
+_NON_ASCII = f"[^\\x00-\\x7f\\s{_NOT_IN_ADDRESS}]"
 _ATOM = f"(?:[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~\\-]|{_NON_ASCII})+"
 _LOCAL_AT_END = re.compile(f"{_ATOM}(?:\\.{_ATOM})*\\Z")
 _ALNUM = f"(?:[A-Za-z0-9]|{_NON_ASCII})"
@@ -159,29 +159,15 @@ _SPELLED_DOMAIN = re.compile(
 )
 
 
-_ASCII_ATEXT = frozenset(string.ascii_letters + string.digits + "!#$%&'*+/=?^_`{|}~-")
-_NON_ASCII_RX = re.compile(_NON_ASCII)
-
-
-@lru_cache(maxsize=4096)
-def _non_ascii_atext(ch: str) -> bool:
-    return _NON_ASCII_RX.fullmatch(ch) is not None
-
-
 def _local_start(text: str, lo: int, end: int) -> int | None:
     """``_LOCAL_AT_END.search(text, lo, end).start()``, by a backward scan.
 
     The regex search retries every start position (quadratic in the 64 characters it may
     look back, ~100 µs per ``@``); the leftmost start of a dot-atom that ends at ``end`` is the
-    first non-dot after the run's last ``..``, within the run of atext and dots before ``end``.
+    first non-dot after the run's last ``..``, within the run of atext and dots before ``end``
+    (that run is one anchored match on the reversed window).
     """
-    run = end
-    while run > lo:
-        ch = text[run - 1]
-        if ch == "." or ch in _ASCII_ATEXT or (not ch.isascii() and _non_ascii_atext(ch)):
-            run -= 1
-        else:
-            break
+    run = end - _atext_run_length(text[lo:end][::-1])
     if run == end or text[end - 1] == ".":
         return None
     double = text.rfind("..", run, end)
@@ -189,6 +175,17 @@ def _local_start(text: str, lo: int, end: int) -> int | None:
     if text[start] == ".":
         start += 1
     return start if start < end else None
+
+
+#: A run of atext and dots (``_ATOM``'s characters and "."), as one negated class: printable
+#: ASCII but ``"(),:;<>@[\]``, and the non-ASCII characters of ``_NON_ASCII``.
+_ATEXT_RUN = re.compile(f'[^\\x00-\\x20"(),:;<>@\\[\\\\\\]\\x7f\\s{_NOT_IN_ADDRESS}]*')
+
+
+def _atext_run_length(text: str) -> int:
+    """Length of the run of atext and dots that opens ``text``."""
+    m = _ATEXT_RUN.match(text)
+    return 0 if m is None else m.end()
 
 
 def _local_before(text: str, end: int) -> int | None:
@@ -373,7 +370,11 @@ def _separated_password(before: str, after: str) -> str | None:
 
 # --- stealer logs ---------------------------------------------------------------------------------
 
-_STEALER_HINT = re.compile(PASSWORD_LINE_HINT, re.IGNORECASE | re.MULTILINE)
+#: ``PASSWORD_LINE_HINT`` over a whole text, as the first line's match or a search from a line
+#: feed: a search for a leading "\n" skips to each line at C speed, where a multi-line "^" is
+#: tried at every character of the text.
+_STEALER_HINT_FIRST = re.compile(PASSWORD_LINE_HINT, re.IGNORECASE)
+_STEALER_HINT_NEXT = re.compile("\n" + PASSWORD_LINE_HINT.removeprefix("^"), re.IGNORECASE)
 _URL_LABELS = frozenset({"url", "host", "hostname", "site", "soft", "software", "application"})
 _LABELS = f"{'|'.join(sorted(_URL_LABELS))}|{LOGIN_LABELS}|{PASSWORD_LABELS}"
 #: One labelled line: ``Label: value`` (or ``=``; LDIF's ``::`` for a base-64 value), after a
@@ -387,22 +388,44 @@ _STEALER_LINE = re.compile(
 _PASSWORD_LABEL = re.compile(rf"(?i)(?:{PASSWORD_LABELS})")
 
 
-def _labelled_value(m: re.Match[str]) -> tuple[str, str, int]:
-    """The label (lower case), the value and its offset of a ``_STEALER_LINE`` match: an XML
-    element's text unescaped, an LDIF ``::`` value decoded from base 64."""
+def _has_stealer_hint(text: str) -> bool:
+    """Whether a line of ``text`` labels a password (``PASSWORD_LINE_HINT``, multi-line)."""
+    return (
+        _STEALER_HINT_FIRST.match(text) is not None or _STEALER_HINT_NEXT.search(text) is not None
+    )
+
+
+def _labelled_value(m: re.Match[str]) -> str:
+    """The value of a ``_STEALER_LINE`` match: an XML element's text unescaped, an LDIF ``::``
+    value decoded from base 64."""
     if m.group("tag") is not None:
-        return m.group("tag").lower(), html.unescape(m.group("inner")), m.start("inner")
+        return html.unescape(m.group("inner"))
     value = m.group("value")
     if m.group("sep") == "::":
         try:
             value = base64.b64decode(value, validate=True).decode("utf-8")
         except (ValueError, UnicodeDecodeError):
             value = ""
-    return m.group("label").lower(), value, m.start("value")
+    return value
+
+
+def _value_start(m: re.Match[str]) -> int:
+    """Offset of the value of a ``_STEALER_LINE`` match."""
+    return m.start("inner") if m.group("tag") is not None else m.start("value")
 
 
 #: Between two labelled lines, a blank line or a rule (``=====``) ends a stealer log's entry.
+#: Either takes two characters at least: a shorter gap (the line feed) holds none.
 _ENTRY_BREAK = re.compile(r"\n[ \t]*\r?\n|^[ \t]*[=*#_-]{3,}[ \t]*\r?$", re.MULTILINE)
+_URL, _LOGIN, _PASSWORD = range(3)
+
+
+def _label_kind(label: str) -> int:
+    """``_URL``, ``_LOGIN`` or ``_PASSWORD`` for a label of ``_STEALER_LINE`` as written."""
+    lowered = label.lower()
+    if _PASSWORD_LABEL.fullmatch(lowered):
+        return _PASSWORD
+    return _URL if lowered in _URL_LABELS else _LOGIN
 
 
 def _stealer_passwords(text: str, line_of: LineIndex) -> dict[int, str]:
@@ -412,19 +435,26 @@ def _stealer_passwords(text: str, line_of: LineIndex) -> dict[int, str]:
     order is the document's: whichever of login-then-password and password-then-login is the
     more frequent within entries (a URL label, a blank line or a rule starts an entry).
     """
-    if _STEALER_HINT.search(text) is None:
+    if not _has_stealer_hint(text):
         return {}
     entries: list[list[tuple[bool, int, str | None]]] = [[]]
     last_end = 0
+    kinds: dict[str, int] = {}  # a log repeats a few labels: each is classified once
     for m in _STEALER_LINE.finditer(text):
-        label, value, at = _labelled_value(m)
-        if label in _URL_LABELS or _ENTRY_BREAK.search(text, last_end, m.start()):
+        tag, _, label, _, _ = m.groups()
+        label = tag if tag is not None else label
+        if (kind := kinds.get(label)) is None:
+            kind = kinds[label] = _label_kind(label)
+        start = m.start()
+        if kind == _URL or (
+            start - last_end > 1 and _ENTRY_BREAK.search(text, last_end, start) is not None
+        ):
             entries.append([])
         last_end = m.end()
-        if _PASSWORD_LABEL.fullmatch(label):
-            entries[-1].append((True, 0, _plausible_password(value)))
-        elif label not in _URL_LABELS:
-            entries[-1].append((False, line_of(at), None))
+        if kind == _PASSWORD:
+            entries[-1].append((True, 0, _plausible_password(_labelled_value(m))))
+        elif kind == _LOGIN:
+            entries[-1].append((False, line_of(_value_start(m)), None))
     steps = [(a[0], b[0]) for entry in entries for a, b in itertools.pairwise(entry)]
     password_first = steps.count((True, False)) > steps.count((False, True))
     out: dict[int, str] = {}

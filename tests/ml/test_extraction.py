@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from dataclasses import replace
 from datetime import date
@@ -39,6 +40,7 @@ from ml.extraction import (
     extract_table,
     storable_rows,
 )
+from ml.plans import PASSWORD_LINE_HINT
 
 DATA = Path(__file__).parents[1] / "data"
 PEPPER = b"test-pepper-0123456789abcdef0123"
@@ -920,3 +922,29 @@ def test_a_log_whose_lines_open_with_a_bracket_is_no_json_lines_document() -> No
     # JSON lines with a broken line among them still are (one line in ten may be no record).
     records = "".join(json.dumps({"n": i}) + "\n" for i in range(30))
     assert extraction.is_json_document(records + '{"n": 30, "cut\n' + records)
+
+
+# Printable ASCII, whitespace, letters and marks beyond ASCII, and characters of the blocks that
+# end an address (Latin-1 punctuation, general punctuation, fullwidth forms, CJK symbols).
+_RUN_ALPHABET = (
+    "".join(map(chr, range(0x20, 0x7F)))
+    + "\t\n\r\x00\x7f\u00a0\u00ab\u00e9\u00df\u0301\u0663\u2019\u2013\u3000\u3001\uff0e\uff20"
+    + "\uff21\u4e2d\u0436\ufe50\ufffd\u2e3a\U0001f600"
+)
+
+
+@given(st.text(alphabet=_RUN_ALPHABET, max_size=40))
+@SETTINGS
+def test_the_atext_run_is_the_characters_of_a_dot_atom(text: str) -> None:
+    atom_char = re.compile(extraction._ATOM.removesuffix("+"))
+    expected = next(
+        (i for i, ch in enumerate(text) if ch != "." and not atom_char.fullmatch(ch)), len(text)
+    )
+    assert extraction._atext_run_length(text) == expected
+
+
+@given(st.text(alphabet="pPasword_u: =>\n\r\t-*<x", max_size=40))
+@SETTINGS
+def test_the_stealer_hint_is_the_multiline_hint(text: str) -> None:
+    multiline = re.compile(PASSWORD_LINE_HINT, re.IGNORECASE | re.MULTILINE)
+    assert extraction._has_stealer_hint(text) == (multiline.search(text) is not None)
