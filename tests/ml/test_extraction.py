@@ -943,7 +943,12 @@ def test_the_atext_run_is_the_characters_of_a_dot_atom(text: str) -> None:
     assert extraction._atext_run_length(text) == expected
 
 
-@given(st.text(alphabet="pPasword_u: =>\n\r\t-*<x", max_size=40))
+_HINT_PIECES = st.sampled_from(
+    [*"\n\r \t-*<>:=xpu_", "pass", "Password", "passwd", "user_pass", "userPASS", "pwd", "PW", "ſ"]
+)
+
+
+@given(st.lists(_HINT_PIECES, max_size=24).map("".join))
 @SETTINGS
 def test_the_stealer_hint_is_the_multiline_hint(text: str) -> None:
     multiline = re.compile(PASSWORD_LINE_HINT, re.IGNORECASE | re.MULTILINE)
