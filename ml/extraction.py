@@ -21,7 +21,6 @@ address, masked address, kind and hash type, and SHA-1/NTLM digests of plaintext
 from __future__ import annotations
 
 import base64
-import bisect
 import codecs
 import html
 import itertools
@@ -799,18 +798,30 @@ def _json_passwords(text: str) -> tuple[dict[str, deque[str]], set[str]]:
 
 
 class LineIndex:
-    """Character offset -> 0-based line number (and the line's bounds) for one text."""
+    """Character offset -> 0-based line number (and the line's bounds) for one text.
+
+    Lines are counted (``str.count``) from the offset asked before, not indexed up front: the
+    callers ask in order of position, so a text is counted about once, and a document with no
+    address or labelled line is not read at all.
+    """
 
     def __init__(self, text: str) -> None:
-        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
-        self._size = len(text)
+        self._text = text
+        self._offset = 0
+        self._line = 0
 
     def __call__(self, offset: int) -> int:
-        return bisect.bisect_right(self._starts, offset) - 1
+        if offset >= self._offset:
+            self._line += self._text.count("\n", self._offset, offset)
+        else:
+            self._line -= self._text.count("\n", offset, self._offset)
+        self._offset = offset
+        return self._line
 
-    def bounds(self, line: int) -> tuple[int, int]:
-        hi = self._starts[line + 1] - 1 if line + 1 < len(self._starts) else self._size
-        return self._starts[line], hi
+    def bounds(self, offset: int) -> tuple[int, int]:
+        """Start and end (its line feed, or the end of the text) of the line at ``offset``."""
+        hi = self._text.find("\n", offset)
+        return self._text.rfind("\n", 0, offset) + 1, len(self._text) if hi < 0 else hi
 
 
 def _credential(
@@ -839,7 +850,7 @@ def generic_credentials(
         if password is None:
             password = stealer.get(line)
         if password is None:
-            password = _adjacent_password(text, start, end, *index.bounds(line))
+            password = _adjacent_password(text, start, end, *index.bounds(start))
         span = (start + char_offset, end + char_offset)
         creds.append(_credential(canonical, password, line + first_line, span))
     return creds, names | keys

@@ -953,3 +953,16 @@ _HINT_PIECES = st.sampled_from(
 def test_the_stealer_hint_is_the_multiline_hint(text: str) -> None:
     multiline = re.compile(PASSWORD_LINE_HINT, re.IGNORECASE | re.MULTILINE)
     assert extraction._has_stealer_hint(text) == (multiline.search(text) is not None)
+
+
+@given(st.text(alphabet="ab\n\r", max_size=30), st.lists(st.integers(0, 30), max_size=8))
+@SETTINGS
+def test_the_line_index_counts_lines_asked_in_any_order(text: str, offsets: list[int]) -> None:
+    index = extraction.LineIndex(text)
+    for offset in offsets:
+        offset = min(offset, len(text))
+        line = text.count("\n", 0, offset)
+        assert index(offset) == line
+        lines = text.split("\n")
+        start = sum(len(x) + 1 for x in lines[:line])
+        assert index.bounds(offset) == (start, start + len(lines[line]))
