@@ -784,14 +784,30 @@ def _json_passwords(text: str) -> tuple[dict[str, deque[str]], set[str]]:
         if isinstance(node, list):
             stack.extend((item, None) for item in reversed(node))
         elif isinstance(node, dict):
-            lowered = {str(k).lower(): v for k, v in node.items()}
+            # JSON keys are strings; a key lowered like an earlier one replaces its value.
+            lowered = dict(zip(map(str.lower, node), node.values(), strict=True))
             keys.update(lowered)
-            pw = next((v for k, v in lowered.items() if k in bulk.PASSWORD_NAMES), inherited)
-            for value in lowered.values():
-                if isinstance(value, str) and "@" in value and isinstance(pw, str):
-                    out.setdefault(value.strip(), deque()).append(pw)
-            stack.extend((v, pw) for v in reversed(node.values()) if isinstance(v, dict | list))
+            pw = _first_password(lowered, inherited)
+            if isinstance(pw, str):
+                for value in lowered.values():
+                    if isinstance(value, str) and "@" in value:
+                        out.setdefault(value.strip(), deque()).append(pw)
+            if not _CONTAINERS.isdisjoint(map(type, node.values())):  # most records: none
+                stack.extend((v, pw) for v in reversed(node.values()) if isinstance(v, dict | list))
     return out, keys
+
+
+def _first_password(lowered: dict[str, Any], inherited: Any) -> Any:
+    """The value of an object's first key named like a password, else ``inherited``."""
+    found = bulk.PASSWORD_NAMES.intersection(lowered)
+    if len(found) == 1:
+        return lowered[next(iter(found))]
+    return next((v for k, v in lowered.items() if k in found), inherited)
+
+
+#: The types of JSON arrays and objects as the parsers build them (``orjson``, ``json``: never
+#: subclasses).
+_CONTAINERS: frozenset[type] = frozenset({dict, list})
 
 
 # --- assembly -----------------------------------------------------------------------------------
