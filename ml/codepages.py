@@ -103,4 +103,9 @@ _RUSSIAN = re.compile("[^\u0400-\u045f]|[а-яёА-ЯЁ]")
 
 def decode_document(data: bytes) -> str:
     """Text of scraped bytes in the codec ``sniff_encoding`` picks; bad bytes become U+FFFD."""
-    return data.decode(sniff_encoding(data), errors="replace")
+    try:
+        # Valid UTF-8 (most documents, never a UTF-16 BOM) is what ``sniff_encoding`` picks
+        # first: decoded at once, not validated by the sniff and then decoded again.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode(sniff_encoding(data), errors="replace")

@@ -38,7 +38,8 @@ _SHELL_TOKEN = re.compile(
 )
 #: What makes a document worth the rewrite: a JSON-like start and a constructor call.
 _JSON_START = re.compile(r"\s*[\[{]")
-_HINT = re.compile(r"\b(?:ObjectId|ISODate|NumberLong|NumberInt)\(")
+_HINT_CALLS = ("ObjectId(", "ISODate(", "NumberLong(", "NumberInt(")
+_HINT = re.compile(rf"\b(?:{'|'.join(re.escape(call) for call in _HINT_CALLS)})")
 
 
 def _as_array(m: re.Match[str]) -> str:
@@ -50,7 +51,14 @@ def _as_array(m: re.Match[str]) -> str:
 
 def is_shell_output(text: str) -> bool:
     """Whether ``text`` opens like JSON and calls a Mongo shell constructor."""
-    return _JSON_START.match(text) is not None and _HINT.search(text) is not None
+    # The regex tries its word boundary at every offset of a document; literal scans of the
+    # calls it needs rule out nearly every JSON document first, at a fraction of the cost.
+    return (
+        _JSON_START.match(text) is not None
+        and "(" in text
+        and any(call in text for call in _HINT_CALLS)
+        and _HINT.search(text) is not None
+    )
 
 
 def shell_as_json(text: str) -> str:
