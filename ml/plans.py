@@ -222,8 +222,18 @@ def _json_plan(sample: list[str]) -> LinePlan | None:
     )
 
 
-def _non_empty(lines: Sequence[str]) -> list[str]:
-    sample = list(itertools.islice((ln.rstrip("\r") for ln in lines if ln.strip()), _SAMPLE + 1))
+def _non_empty(lines: Sequence[str], start: int = 0) -> list[str]:
+    """The first non-empty lines among ``_SAMPLE * 10`` from ``start``, without ``\r``."""
+    # A comprehension over a chunk at a time, not a generator over all nor a slice of all the
+    # lines looked at: most lines are kept, and a copy of 2,000 references cost more.
+    sample: list[str] = []
+    stop = min(len(lines), start + _SAMPLE * 10)
+    for first in range(start, stop, _SAMPLE + 1):
+        if len(sample) > _SAMPLE:
+            break
+        chunk = lines[first : min(first + _SAMPLE + 1, stop)]
+        sample += [ln.rstrip("\r") for ln in chunk if ln.strip()]
+    sample = sample[: _SAMPLE + 1]
     # Excel's separator hint (``sep=;``) comes before the header: it is neither a header nor
     # a record, and read as a header it would hide the real one.
     if sample and _EXCEL_SEP_HINT.fullmatch(sample[0].lstrip("\ufeff").strip()):
@@ -237,11 +247,41 @@ _EXCEL_SEP_HINT = re.compile(r"(?i)sep=.")
 def _sample(lines: Sequence[str]) -> list[str]:
     """The first non-empty lines; of a pg_dump whose table definitions fill them, the lines
     from its first ``COPY`` block that holds addresses."""
-    sample = _non_empty(lines[: _SAMPLE * 10])
+    sample = _non_empty(lines)
     if _is_schema_dump(sample) and _copy_head(sample) is None:
         head = _copy_head(lines)
-        return sample if head is None else _non_empty(lines[head[0] : head[0] + _SAMPLE * 10])
+        return sample if head is None else _non_empty(lines, head[0])
     return sample
+
+
+#: A document with this share of sampled lines that open a JSON object is read as JSON lines.
+JSON_LINES_SHARE = 0.8
+#: ``list.head`` length that keeps every field (a header's columns are all scored).
+_ALL_FIELDS = 1 << 30
+
+
+def _sample_frame(samples: list[list[str]], docs: list[int], header: list[bool]) -> pl.DataFrame:
+    """One row per sampled line of ``docs``: ``doc``, ``row`` (its index in the sample),
+    ``header`` (its document's first line may name columns) and ``line``; the per-line
+    columns are repeated by polars, not built as Python lists."""
+    return (
+        pl.DataFrame(
+            {
+                "doc": pl.Series(docs, dtype=pl.Int32),
+                "n": pl.Series([len(samples[i]) for i in docs], dtype=pl.Int32),
+                "header": pl.Series([header[i] for i in docs], dtype=pl.Boolean),
+            }
+        )
+        .select(
+            pl.col("doc", "header").repeat_by("n").explode(),
+            row=pl.int_ranges("n", dtype=pl.Int32).explode(),
+        )
+        .with_columns(
+            line=pl.Series(
+                list(itertools.chain.from_iterable(samples[i] for i in docs)), dtype=pl.String
+            )
+        )
+    )
 
 
 def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]:
@@ -251,29 +291,37 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
     object. Shares are over the sampled lines (the header row excluded when the last key is
     true), as a header reading and the combo readings count them; a field a line lacks counts
     as no address. Only the first three fields are scored unless the first line names columns.
+    A document read as JSON lines (``JSON_LINES_SHARE``) gets only its ``"{"`` share: no other
+    reading of it is asked for.
     """
     docs = [i for i, s in enumerate(samples) if len(s) >= 3]
     if not docs:
         return {}
     header = [bool(s) and (_may_be_header(s[0]) or _copy_head(s) is not None) for s in samples]
-    frame = pl.DataFrame(
-        {
-            "doc": pl.Series([i for i in docs for _ in samples[i]], dtype=pl.Int32),
-            "line": pl.Series([ln for i in docs for ln in samples[i]], dtype=pl.String),
-            "header": pl.Series([header[i] for i in docs for _ in samples[i]], dtype=pl.Boolean),
-        }
-    ).with_columns(row=pl.int_range(pl.len(), dtype=pl.Int32).over("doc"))
+    frame = _sample_frame(samples, docs, header)
     line = pl.col("line")
     braces = frame.group_by("doc").agg(
         n=pl.len(), braces=line.str.strip_chars_start().str.starts_with("{").sum()
     )
+    # (the share as ``_plan_of`` reads it from ``out`` below)
+    json_docs = braces.filter(pl.col("braces") / pl.col("n") >= JSON_LINES_SHARE)["doc"]
     # Only a line with an "@" has a field with one: the others are counted above, not split.
     # A line without a separator is its own only field under it, so the whole line's verdict
     # stands for field 0 there; only the lines that hold the separator are split and tested.
-    frame = frame.filter(line.str.contains("@", literal=True)).with_columns(
-        ok=is_email_expr(line), unquoted=line.str.replace_all(QUOTED_FIELD, "${1}")
+    frame = frame.filter(
+        line.str.contains("@", literal=True) & ~pl.col("doc").is_in(json_docs.implode())
     )
-    whole = frame.filter("ok")
+    whole = frame.filter(is_email_expr(line)).select("doc", "row", "line")
+    # Fields are split from the line with its quoted fields emptied (``QUOTED_FIELD``); that
+    # replacement needs the regex's capture group, slow in polars, so only lines with a quote
+    # pay for it (the frame's row order does not matter: rows are counted by group).
+    quoted = line.str.contains('"', literal=True)
+    unquoted = pl.concat(
+        [
+            frame.filter(~quoted),
+            frame.filter(quoted).with_columns(line.str.replace_all(QUOTED_FIELD, "${1}")),
+        ]
+    )
     parts = [whole.select("doc", "row", sep=pl.lit(""), col=pl.lit(0, pl.Int64))]
     split_parts = []
     for sep in SEPARATORS:
@@ -281,18 +329,14 @@ def _scores(samples: list[list[str]]) -> dict[tuple[int, str, int, bool], float]
         parts.append(
             whole.filter(~has).select("doc", "row", sep=pl.lit(sep), col=pl.lit(0, pl.Int64))
         )
-        split = pl.col("unquoted").str.split(sep)
+        split = line.str.split(sep).list.head(
+            pl.when("header").then(pl.lit(_ALL_FIELDS)).otherwise(3)
+        )
         split_parts.append(
-            frame.filter(has)
-            .select(
-                "doc",
-                "row",
-                sep=pl.lit(sep),
-                hit=pl.when("header").then(split).otherwise(split.list.head(3)),
-            )
+            unquoted.filter(has)
+            .select("doc", "row", sep=pl.lit(sep), hit=split)
             .with_columns(col=pl.int_ranges(pl.col("hit").list.len(), dtype=pl.Int64))
             .explode("hit", "col")
-            .select("doc", "row", "sep", "col", "hit")
         )
     fields = pl.concat(split_parts).filter(pl.col("hit").str.contains("@", literal=True))
     parts.append(fields.filter(is_email_expr(pl.col("hit"))).drop("hit"))
@@ -439,6 +483,9 @@ def _copy_head(lines: Sequence[str]) -> tuple[int, list[str]] | None:
 
 def _is_schema_dump(sample: list[str]) -> bool:
     """Whether a sample looks like the head of a pg_dump (its banner, or table definitions)."""
+    joined = "\n".join(sample)  # one scan rules out nearly every sample
+    if "PostgreSQL database dump" not in joined and "CREATE TABLE" not in joined:
+        return False
     return any(
         "PostgreSQL database dump" in line or line.startswith("CREATE TABLE") for line in sample
     )
@@ -469,11 +516,13 @@ _SQL_HEAD = re.compile(r"\s*INSERT\s+(?:IGNORE\s+)?INTO\s", re.IGNORECASE)
 def _is_sql(sample: list[str]) -> bool:
     """Whether the sample's addresses sit in ``INSERT`` statements written a line or a tuple
     per line (``ml.sql_lines`` reads those; it gives back any document it cannot read)."""
-    heads = [_SQL_HEAD.match(line) is not None for line in sample]
-    with_at = [i for i, line in enumerate(sample) if "@" in line]
-    if not any(heads) or not with_at:
+    heads = list(map(_SQL_HEAD.match, sample))
+    if not any(heads):  # most documents: their lines' addresses are not looked for
         return False
-    statement = sum(heads[i] or sample[i].lstrip().startswith("(") for i in with_at)
+    with_at = [i for i, line in enumerate(sample) if "@" in line]
+    if not with_at:
+        return False
+    statement = sum(heads[i] is not None or sample[i].lstrip().startswith("(") for i in with_at)
     return statement >= MIN_PLAN_RATIO * len(with_at)
 
 
@@ -482,7 +531,7 @@ def _plan_of(
 ) -> LinePlan | None:
     if len(sample) < 3:
         return None
-    if scores.get((doc, "{", 0, False), 0.0) >= 0.8:
+    if scores.get((doc, "{", 0, False), 0.0) >= JSON_LINES_SHARE:
         return _json_plan(sample)
     if (plan := _copy_plan(doc, sample, scores)) is not None:
         return plan
@@ -517,7 +566,7 @@ def detect_plans(documents: Sequence[Sequence[str]]) -> list[LinePlan | None]:
     joined = {
         i: join_quoted_records(samples[i])
         for i, plan in enumerate(plans)
-        if not sql[i] and any(quoted_record_spans(samples[i]))
+        if not sql[i] and '"' in "".join(samples[i]) and any(quoted_record_spans(samples[i]))
     }
     if joined:
         again = _scores(list(joined.values()))
