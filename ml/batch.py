@@ -165,14 +165,16 @@ def _readable(text: str) -> str:
     return shell_as_json(text) if is_shell_output(text) else text
 
 
-def extract_tables(texts: Sequence[str]) -> BatchTable:
+def extract_tables(texts: Sequence[str], decoded: bool = False) -> BatchTable:
     """``ml.extraction.extract_table`` for many documents at once.
 
     Reads at most ``MAX_DOCUMENT_CHARS`` characters of each document (``truncated`` says so).
+    ``decoded`` says the texts come from ``decode_document``, which never gives a lone
+    surrogate: ``scrub`` (a UTF-8 encoding of the whole text to find one) is skipped.
     """
     cap = extraction.MAX_DOCUMENT_CHARS  # read at call time: tests lower it
     truncated = [len(t) > cap for t in texts]
-    cut = [_readable(scrub(t[:cap])) for t in texts]
+    cut = [_readable(t[:cap] if decoded else scrub(t[:cap])) for t in texts]
     lines = [TextLines(t) for t in cut]
     plans = detect_plans(lines)
     frame, names = _credentials(cut, lines, plans)
@@ -224,7 +226,7 @@ def extract_tables(texts: Sequence[str]) -> BatchTable:
 
 def _storable(datas: Sequence[bytes], pepper: bytes) -> StorableBatch:
     cap = extraction.MAX_DOCUMENT_CHARS
-    table = extract_tables([decode_document(d[:cap]) for d in datas])
+    table = extract_tables([decode_document(d[:cap]) for d in datas], decoded=True)
     entities: list[DocumentEntities | None] = [
         replace(e, truncated=True) if len(d) > cap else e
         for d, e in zip(datas, table.entities, strict=True)

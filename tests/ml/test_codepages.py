@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ml.codepages import sniff_encoding
+from ml.codepages import decode_document, sniff_encoding
 from ml.extraction import extract, extract_bytes
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -63,3 +63,18 @@ def test_polish_dumps_in_windows_1250_give_the_passwords_as_typed(words: list[st
     tell the code page. (A dump with none of them inside a word, ``Łódź`` alone, or with one
     among many other accented letters, still reads as 1252.)"""
     _read_as_typed(words, "cp1250")
+
+
+@settings(max_examples=400)
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=60).map(lambda t: t.encode("utf-16", "surrogatepass")),
+        st.lists(st.sampled_from([b"\xff\xfe", b"\x00\xd8", b"\xed\xa0\x80", b"a", b"\xe9"])).map(
+            b"".join
+        ),
+    )
+)
+def test_decoded_documents_never_hold_a_lone_surrogate(data: bytes) -> None:
+    """The batch path skips ``scrub`` on ``decode_document``'s text: it must encode as UTF-8."""
+    decode_document(data).encode("utf-8")
