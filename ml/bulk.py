@@ -283,6 +283,22 @@ def _domain(email: str | None) -> str | None:
     return email.rpartition("@")[2] if email is not None else None
 
 
+def _canonical_slow(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """``canonical_or_none`` of each value of ``raw`` and its domain, computed once per
+    distinct value: the rows that need the core (IDN, punycode) repeat a few addresses."""
+    distinct = raw.unique(maintain_order=True)
+    fixed = [canonical_or_none(v) for v in distinct.to_list()]
+    table = pl.DataFrame(
+        {
+            "raw": distinct,
+            "email": pl.Series(fixed, dtype=pl.String),
+            "domain": pl.Series([_domain(v) for v in fixed], dtype=pl.String),
+        }
+    )
+    found = raw.to_frame("raw").join(table, on="raw", how="left", maintain_order="left")
+    return found["email"], found["domain"]
+
+
 def _fields(df: pl.DataFrame, plan: LinePlan, ascii_only: bool) -> pl.DataFrame:
     """Columns ``field`` (raw address field), ``prefix`` (its char offset) and ``pw``.
 
@@ -706,9 +722,9 @@ def line_frames_by_plan(
     email, domain = _canonical_fast(df["clean"], fast)
     if not fast.all():
         slow = fast.not_().arg_true()
-        fixed = [canonical_or_none(v) for v in df["clean"].gather(slow)]
-        email = email.scatter(slow, pl.Series(fixed, dtype=pl.String))
-        domain = domain.scatter(slow, pl.Series([_domain(v) for v in fixed], dtype=pl.String))
+        fixed, fixed_domain = _canonical_slow(df["clean"].gather(slow))
+        email = email.scatter(slow, fixed)
+        domain = domain.scatter(slow, fixed_domain)
     df = df.with_columns(email, domain).filter(pl.col("email").is_not_null())
     df = df.with_columns(_passwords(df["pw"], df["strip"]))
     df = df.with_columns(hash_type=_hash_types(df["pw"]))
