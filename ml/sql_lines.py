@@ -35,10 +35,23 @@ from ml.plans import PASSWORD_LINE_HINT, PASSWORD_NAMES
 # quotes inside) or a bare token. Python's ``\s`` holds U+001C..U+001F and Rust's does not:
 # a bare token stops at them too, or a tuple the generic path cannot read would fit here.
 _FIELD = r"""'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"|[^\s\x1c-\x1f,()'";]+"""
-_TUPLE = rf"\(\s*(?:(?:{_FIELD})\s*,\s*)*(?:{_FIELD})\s*\)"
-#: What may follow a statement head, or make a whole line inside a statement: whole tuples,
-#: separated by commas, the last maybe closing the statement with ``;``.
-_LINE_GRAMMAR = rf"^\s*(?:{_TUPLE}\s*,\s*)*(?:{_TUPLE}\s*[,;]?\s*)?$"
+#: The same with no comma inside a quoted value (``.`` never matches a line feed).
+_COMMA_FREE_FIELD = r"""'(?:[^'\\,]|\\[^,\n]|'')*'|"(?:[^"\\,]|\\[^,\n])*"|[^\s\x1c-\x1f,()'";]+"""
+
+
+def _line_grammar(field: str) -> str:
+    """What may follow a statement head, or make a whole line inside a statement: whole tuples
+    of ``field``, separated by commas, the last maybe closing the statement with ``;``."""
+    tuple_ = rf"\(\s*(?:(?:{field})\s*,\s*)*(?:{field})\s*\)"
+    return rf"^\s*(?:{tuple_}\s*,\s*)*(?:{tuple_}\s*[,;]?\s*)?$"
+
+
+_LINE_GRAMMAR = _line_grammar(_FIELD)
+#: A line of that grammar whose quoted values hold no comma. Its parse is the grammar's (the
+#: only choice, ``''`` as a doubled quote or a close and an open, is no choice inside a tuple:
+#: a field is followed by a separator), so its commas are exactly the separators, and
+#: ``str.split(",")`` cuts it into its fields (``_comma_fields``), with no tokeniser.
+_COMMA_FREE_GRAMMAR = _line_grammar(_COMMA_FREE_FIELD)
 #: Tokens that cover a line of that grammar end to end, separators kept with the token before.
 _TOKEN = rf"\s*(?:\(|\)\s*[,;]?|(?:{_FIELD})\s*,?)\s*"
 #: A statement head at the start of a line (ASCII table names: the generic path's ``\w`` and
@@ -118,6 +131,10 @@ _PY_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 #: A character ``_plausible_password`` may cut from an end: Rust's ``\s`` is Python's
 #: whitespace but U+001C..U+001F; and the quotes.
 _EDGE = r"""[\s\x1c-\x1f'"`]"""
+#: Rust's ``\s`` (Unicode's White_Space: Python's whitespace but U+001C..U+001F), and what may
+#: frame a field between two commas of a comma-free line.
+_RUST_SPACE = "".join(c for c in _PY_SPACE if c not in "\x1c\x1d\x1e\x1f")
+_FRAME = _RUST_SPACE + "();"
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +244,7 @@ def _line_survey(lines: pl.DataFrame) -> pl.DataFrame:
     line = pl.col("line")
     is_head = pl.col("head").is_not_null().cast(pl.Int64)
     first_of_doc = (pl.col("doc") != pl.col("doc").shift(1)).fill_null(True)
-    return (
+    survey = (
         lines.lazy()
         .select("doc", "line", "line_no", "line_start")
         .with_columns(head=line.str.extract(_HEAD, 0))
@@ -238,7 +255,7 @@ def _line_survey(lines: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(rest=line.str.slice(pl.col("head_len")))
         .with_columns(
-            fits=pl.col("rest").str.contains(_LINE_GRAMMAR),
+            comma_free=pl.col("rest").str.contains(_COMMA_FREE_GRAMMAR),
             ends=pl.col("rest").str.contains(r";\s*$").cast(pl.Int64),
             at=line.str.contains("@", literal=True),
         )
@@ -249,6 +266,10 @@ def _line_survey(lines: pl.DataFrame) -> pl.DataFrame:
         )
         .collect()
     )
+    # Most lines fit the comma-free grammar; only the others need the general one.
+    others = (~survey["comma_free"]).arg_true()
+    general = survey["rest"].gather(others).str.contains(_LINE_GRAMMAR)
+    return survey.with_columns(fits=survey["comma_free"].scatter(others, general))
 
 
 def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
@@ -284,10 +305,19 @@ def _survey_docs(survey: pl.DataFrame, scan_chars: int) -> pl.DataFrame:
     return docs.with_columns(pl.col("obfuscation") | pl.col("doc").is_in(spelled.implode()))
 
 
-def _tokens(inside: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
-    """Every token of the statement lines; and the ``@`` tokens, with ``li`` (their line's row
-    in ``inside``), ``prefix`` (where they start in it), ``opened`` (the row of their tuple's
-    ``(``) and ``nfields`` (their tuple's width).
+def _password_rows(at: pl.DataFrame, inside: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """For ``at`` rows (``li``, ``first``: the row of their tuple's first field, ``nfields``):
+    whether the tuple is as wide as its statement's columns and one of them names a password
+    (``named``), and then the row of its password field (else null)."""
+    columns = inside.select("ncols", "pw_idx")[at["li"]]
+    named = (at["nfields"] == columns["ncols"]) & columns["pw_idx"].is_not_null()
+    named = named.fill_null(False)
+    rows = pl.select(pl.when(named).then(at["first"] + columns["pw_idx"])).to_series()
+    return named, rows
+
+
+def _token_fields(inside: pl.DataFrame) -> pl.DataFrame:
+    """``_address_fields`` of any statement lines, by a tokeniser.
 
     Every line here fits the grammar, so its tokens cover its ``rest`` end to end: the one
     before a token ends where it starts (the first starts the line's ``rest``, its leading
@@ -316,17 +346,96 @@ def _tokens(inside: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
     )
     rows = marks["at"].arg_true()
     opens, closes = marks["opens"].arg_true(), marks["closes"].arg_true()
-    opened = opens.gather(opens.search_sorted(rows, "right").cast(pl.Int64) - 1)
-    closed = closes.gather(closes.search_sorted(rows, "left"))
+    opened = opens.gather(opens.search_sorted(rows, "right").cast(pl.Int64) - 1).cast(pl.Int64)
+    closed = closes.gather(closes.search_sorted(rows, "left")).cast(pl.Int64)
     at = tokens[rows].with_columns(end=marks["end"].gather(rows))
-    at = at.hstack(lines.select("start", "before")[at["li"]])
-    return tokens["token"], at.select(
+    at = at.hstack(lines.select("start", "before")[at["li"]]).select(
         "li",
         "token",
         prefix=pl.col("start") + pl.col("end") - token.str.len_chars() - pl.col("before"),
-        opened=opened.cast(pl.Int64),
-        nfields=closed.cast(pl.Int64) - opened.cast(pl.Int64) - 1,
+        first=opened + 1,
+        nfields=closed - opened - 1,
     )
+    named, pw_rows = _password_rows(at, inside)
+    return at.select(
+        "li",
+        "prefix",
+        core=_field_text(token),
+        named=named,
+        pw=_field_text(pl.lit(tokens["token"].gather(pw_rows))),
+    )
+
+
+def _comma_fields(inside: pl.DataFrame) -> pl.DataFrame:
+    """``_address_fields`` of statement lines of the comma-free grammar, cut at their commas.
+
+    Each piece is one field with the blanks around it, maybe a ``(`` before and a ``)`` (and
+    ``;``) after: a field never starts or ends with a blank or one of ``();``. A tuple starts at
+    a piece that starts (past blanks) with ``(`` and ends before the next one or at the line's
+    end (a comma closing the line is cut first: no field follows it).
+    """
+    rest = pl.col("rest").str.strip_chars_start()
+    lines = inside.select(
+        start=pl.col("line").str.len_chars().cast(pl.Int64) - rest.str.len_chars().cast(pl.Int64),
+        piece=rest.str.strip_chars_end().str.strip_suffix(",").str.split(","),
+    )
+    count = lines["piece"].list.len().cast(pl.Int64)
+    ends = count.cum_sum()
+    pieces = lines.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("li"), "piece").explode(
+        "piece"
+    )
+    piece = pl.col("piece")
+    size = piece.str.len_chars().cast(pl.Int64) + 1  # with its comma
+    marks = pieces.select(
+        at=piece.str.contains("@", literal=True),
+        opens=piece.str.strip_chars_start().str.starts_with("("),
+        offset=size.cum_sum() - size,
+    )
+    rows = marks["at"].arg_true()
+    opens = marks["opens"].arg_true()
+    after = opens.search_sorted(rows, "right").cast(pl.Int64)
+    first = opens.gather(after - 1).cast(pl.Int64)
+    li = pieces["li"].gather(rows)
+    line_end = ends.gather(li)
+    # The next tuple's start (past the last tuple: the end of all pieces).
+    following = opens.cast(pl.Int64).append(pl.Series([len(pieces)])).gather(after)
+    at = pl.DataFrame(
+        {
+            "li": li,
+            "piece": pieces["piece"].gather(rows),
+            "first": first,
+            "nfields": pl.select(pl.min_horizontal(following, line_end)).to_series() - first,
+            # Where the piece starts in its line's rest.
+            "offset": marks["offset"].gather(rows)
+            - marks["offset"].gather(ends.gather(li) - count.gather(li)),
+        }
+    )
+    named, pw_rows = _password_rows(at, inside)
+    return at.select(
+        "li",
+        prefix=lines["start"].gather(li)
+        + pl.col("offset")
+        + piece.str.len_chars()
+        - piece.str.strip_chars_start(_FRAME).str.len_chars(),
+        core=piece.str.strip_chars(_FRAME),
+        named=named,
+        pw=pl.lit(pieces["piece"].gather(pw_rows)).str.strip_chars(_FRAME),
+    )
+
+
+def _address_fields(inside: pl.DataFrame) -> pl.DataFrame:
+    """The ``@`` fields of the statement lines ``inside``, in line order: ``li`` (their line's
+    row), ``prefix`` (where they start in it), ``core`` (their text), ``named`` (their tuple is
+    as wide as its statement's columns and one names a password) and ``pw`` (that field's
+    text, when named). The comma-free lines (most) are cut at their commas, the others
+    tokenised."""
+    comma_free = inside["comma_free"]
+    parts = []
+    for mask, read in ((comma_free, _comma_fields), (~comma_free, _token_fields)):
+        rows = mask.arg_true()
+        part = read(inside[rows])
+        parts.append(part.with_columns(li=rows.gather(part["li"])))
+    return pl.concat(parts).sort("li", maintain_order=True)
 
 
 def read_statements(
@@ -374,17 +483,9 @@ def read_statements(
         .join(columns.lazy(), on=["doc", "head"], how="left")
         .collect()
     )
-    tokens, at = _tokens(inside)
-    at = at.select("li", "prefix", "opened", "nfields", core=_field_text(pl.col("token"))).hstack(
-        inside.select("doc", "ncols", "pw_idx")[at["li"]]
-    )
-    named = (at["nfields"] == at["ncols"]) & at["pw_idx"].is_not_null()
-    named = named.fill_null(False)
-    pw_row = pl.select(
-        pl.when(named).then(at["opened"] + 1 + at["pw_idx"]).otherwise(at["opened"])
-    ).to_series()
-    pw_token = pl.select(_field_text(pl.lit(tokens.gather(pw_row)))).to_series()
-    at = at.with_columns(pw=plausible_passwords(pw_token))
+    at = _address_fields(inside)
+    at = at.with_columns(doc=inside["doc"].gather(at["li"]), pw=plausible_passwords(at["pw"]))
+    named = at["named"]
     ascii_core = at["core"].str.len_bytes() == at["core"].str.len_chars()
     plain = at["core"].str.contains(_PLAIN_ASCII)
     if not ascii_core.all():

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ml import extraction
+from ml import extraction, sql_lines
 from ml.batch import _credentials
+from ml.bulk import batch_lines
 from ml.extraction import (
     SCAN_CHARS,
     generic_credentials,
@@ -128,6 +129,8 @@ _VALUES = [
     "'$P$BUUD4xtmoRVHLAvl36dWz.FhNVUxGXA'",
     "'a;b'",
     "'(x)'",
+    "'Smith, Jo'",
+    "'x\\',y'",
     "NOW()",
     "'\x1cpw'",
 ]
@@ -391,3 +394,43 @@ def test_the_obfuscation_hint_keeps_every_document_the_old_hint_sent_to_the_find
     old = any(pl.Series(lines).str.contains(_OLD_OBFUSCATION_HINT).to_list())
     found = has_obfuscated_address(text)
     assert (docs["obfuscation"].item() and found) == (old and found)
+
+
+# Lines for the two field readers: blanks of Rust's \s around separators and parentheses.
+_BLANK = st.sampled_from(["", "", " ", "  ", "\t", "\u00a0", "\u3000", "\x85", "\u2028"])
+_READER_FIELD = st.sampled_from(
+    [*_ADDRESSES, *_VALUES, "'(@)'", "'@;'", "'a,b@c.io'", "'q@x.io\\\\'", '"r@\\"x.io"']
+)
+_READER_TUPLE = st.tuples(
+    _BLANK, st.lists(st.tuples(_BLANK, _READER_FIELD, _BLANK), min_size=1, max_size=6), _BLANK
+).map(lambda p: p[0] + "(" + ",".join(a + f + b for a, f, b in p[1]) + ")" + p[2])
+_READER_LINE = st.tuples(
+    st.sampled_from(["", "INSERT INTO t (a, b, password) VALUES ", "insert into t values"]),
+    st.lists(_READER_TUPLE, min_size=1, max_size=4),
+    st.sampled_from(["", ",", ";", " , ", ";\u3000"]),
+).map(lambda p: p[0] + ",".join(p[1]) + p[2])
+
+
+@given(st.lists(_READER_LINE, min_size=1, max_size=6), st.data())
+@SETTINGS
+def test_comma_free_lines_cut_at_commas_give_the_tokenisers_fields(
+    lines: list[str], data: st.DataObject
+) -> None:
+    survey = sql_lines._line_survey(batch_lines([lines], [0], 0, 0))
+    comma_free = survey.filter(pl.col("comma_free"))
+    assert comma_free["rest"].str.contains(sql_lines._LINE_GRAMMAR).all()
+    inside = comma_free.filter(pl.col("at"))
+    # Each line's statement: its number of columns, and maybe the password's place among them.
+    ncols = [data.draw(st.integers(1, 6)) for _ in range(inside.height)]
+    pw_idx = [data.draw(st.none() | st.integers(0, n - 1)) for n in ncols]
+    inside = inside.with_columns(
+        ncols=pl.Series(ncols, dtype=pl.Int64), pw_idx=pl.Series(pw_idx, dtype=pl.Int64)
+    )
+    got = sql_lines._comma_fields(inside)
+    assert got.height >= inside.height
+    assert got.to_dicts() == sql_lines._token_fields(inside).to_dicts()
+
+
+def test_rusts_blanks_are_the_regex_classs() -> None:
+    every = pl.Series([chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000])
+    assert "".join(every.filter(every.str.contains(r"^\s$"))) == sql_lines._RUST_SPACE
