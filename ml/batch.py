@@ -86,7 +86,7 @@ def _objects_frame(docs: list[int], creds: list[ExtractedCredential]) -> pl.Data
 
 
 def _credentials(
-    texts: list[str], lines: list[TextLines], plans: list[LinePlan | None]
+    texts: list[str], lines: Sequence[Sequence[str]], plans: list[LinePlan | None]
 ) -> tuple[pl.DataFrame, list[set[str]]]:
     """The credential frame of the batch, ordered by document and span; the names each shows."""
     names: list[set[str]] = [set() for _ in texts]
