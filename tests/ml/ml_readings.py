@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from breachwatch.credentials import canonical_email
+from breachwatch.domain import DataClass
+from ml import entities
 from ml.batch import extract_tables
 from ml.extraction import extract
 
@@ -29,3 +31,18 @@ def assert_spans(text: str) -> None:
         start, end = cred.span
         assert canonical_email(text[start:end]) == cred.email
         assert text.count("\n", 0, start) == cred.line_no
+
+
+def regex_scan_classes(sample: str) -> set[DataClass]:
+    """The value scans' classes as their Python regexes give them, one text at a time: what
+    the columnar ``ml.entities.scanned_classes_many`` must equal."""
+    out = set()
+    if len(entities._PHONE.findall(sample)) >= 3:
+        out.add(DataClass.PHONE)
+    if entities._has_cards(sample, entities._CARD.findall(sample)):
+        out.add(DataClass.PAYMENT_CARD)
+    if len(entities._IPV4.findall(sample)) >= 3:
+        out.add(DataClass.IP_ADDRESS)
+    if len(entities._SSN.findall(sample)) >= 3:
+        out.add(DataClass.GOVERNMENT_ID)
+    return out
