@@ -240,11 +240,37 @@ def _add_all_obfuscated(
     text: str, lo: int, hi: int, found: dict[int, tuple[int, int, str]]
 ) -> None:
     """The addresses written ``name [at] domain [dot] com`` or ``name at domain dot com``."""
-    for obf in _BRACKET_AT.finditer(text, lo, hi):
+    for obf in _bracket_ats(text, lo, hi):
         _add_obfuscated(text, obf.start(), obf.end(), _OBF_DOMAIN, found)
-    if " at " in text or " AT " in text:
+    if _SPACED_AT.search(text) is not None:  # `" at " in text or " AT " in text`, one scan
         for obf in _SPELLED_AT.finditer(text, lo, hi):
             _add_obfuscated(text, obf.start(), obf.end(), _SPELLED_DOMAIN, found, spelled=True)
+
+
+#: ``re`` finds a one-character literal prefix (here the space) faster than ``in`` finds
+#: either four-character word.
+_SPACED_AT = re.compile(" at | AT ")
+_OPENERS = "[({<"
+
+
+def _bracket_ats(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """``_BRACKET_AT.finditer(text, lo, hi)``, tried only at the brackets that may open one.
+
+    ``re`` looks for the pattern's first character (a class) one character at a time;
+    ``str.find`` skips to each bracket at memory speed (~2 times faster over a dump). No two
+    matches overlap (after its bracket, a match holds none that opens one), so trying each
+    bracket in order finds the same matches.
+    """
+    starts = sorted(p for c in _OPENERS for p in _positions(text, c, lo, hi))
+    return [m for p in starts if (m := _BRACKET_AT.match(text, p, hi)) is not None]
+
+
+def _positions(text: str, char: str, lo: int, hi: int) -> Iterator[int]:
+    """The offsets of ``char`` in ``text[lo:hi]``, in order."""
+    at = text.find(char, lo, hi)
+    while at >= 0:
+        yield at
+        at = text.find(char, at + 1, hi)
 
 
 def _add_obfuscated(
