@@ -694,19 +694,31 @@ def _names_cards(sample: str) -> bool:
     each character (~0.5 ms on a 256 kB sample). Without the characters of
     ``_FOLDS_TO_ASCII``, lowering keeps the sample's length and which characters are word
     characters, and makes the ASCII letters lowercase and no other character one: a word
-    matches case-insensitively where the lowered sample holds it.
+    matches case-insensitively where the lowered sample holds it. The sample is lowered a
+    chunk at a time (each with the start of the next, so a word across the cut is whole), as
+    the regex stops at the first word.
     """
     if any(c in sample for c in _FOLDS_TO_ASCII):
         return _CARD_WORDS.search(sample) is not None
-    lowered = sample.lower()
-    return any(_at_word_start(lowered, word) for word in _CARD_WORD_LIST)
+    for lo in range(0, len(sample), _CARD_WORD_CHUNK):
+        lowered = sample[lo : lo + _CARD_WORD_CHUNK + _CARD_WORD_LONGEST - 1].lower()
+        before = sample[lo - 1 : lo]  # the character before the chunk, or none
+        if any(_at_word_start(lowered, word, before) for word in _CARD_WORD_LIST):
+            return True
+    return False
 
 
-def _at_word_start(text: str, word: str) -> bool:
-    """Whether ``word`` (word characters) occurs in ``text`` after no word character (``\b``)."""
+_CARD_WORD_CHUNK = 16_384
+_CARD_WORD_LONGEST = max(map(len, _CARD_WORD_LIST))
+
+
+def _at_word_start(text: str, word: str, before: str) -> bool:
+    """Whether ``word`` (word characters) occurs in ``text`` after no word character (``\b``);
+    ``before`` is the character before ``text``, if any."""
     at = text.find(word)
     while at >= 0:
-        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+        prev = text[at - 1] if at else before
+        if not (prev.isalnum() or prev == "_"):
             return True
         at = text.find(word, at + 1)
     return False
