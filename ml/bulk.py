@@ -586,7 +586,7 @@ def line_frames(
 
 
 class TextLines(Sequence[str]):
-    """A document's lines (``text.split("\n")``), split in Python only when asked for.
+    """A document's lines (``text.split("\n")``), split in Python only as far as asked for.
 
     The batch path hands these to the line path, which splits the texts of a whole batch in
     polars (``batch_lines``), and to plan detection, which reads the first lines only: a
@@ -614,9 +614,9 @@ class TextLines(Sequence[str]):
 
     def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice) and self._lines is None:
-            start, stop, step = index.start, index.stop, index.step
-            if start in (None, 0) and step is None and stop is not None and stop >= 0:
-                return self.text.split("\n", stop)[:stop]  # only the first lines
+            start, stop, step = index.start or 0, index.stop, index.step
+            if step is None and stop is not None and 0 <= start <= stop:
+                return self.text.split("\n", stop)[start:stop]  # only the lines up to stop
         return self.lines()[index]
 
     def __iter__(self) -> Iterator[str]:
@@ -655,19 +655,13 @@ def batch_lines(
             "ascii": series.str.len_bytes() == width - 1,
         }
     )
-    if len(set(order)) == len(order):
-        # Each document is one run of rows: its first row's index and offset place the rest.
-        first = np.repeat(np.cumsum(counts) - counts, counts)
-        before = width.cum_sum().to_numpy() - width.to_numpy()
-        df = df.with_columns(
-            line_no=pl.Series(np.arange(len(series)) - first + first_line),
-            line_start=pl.Series(before - before[first] + first_char),
-        )
-    else:
-        df = df.with_columns(
-            line_no=pl.int_range(pl.len(), dtype=pl.Int64).over("doc") + first_line,
-            line_start=pl.col("width").cum_sum().over("doc") - pl.col("width") + first_char,
-        )
+    # Each entry of ``order`` is one run of rows: its first row's index and offset place the rest.
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    before = width.cum_sum().to_numpy() - width.to_numpy()
+    df = df.with_columns(
+        line_no=pl.Series(np.arange(len(series)) - first + first_line),
+        line_start=pl.Series(before - before[first] + first_char),
+    )
     if series.str.ends_with("\r").any():
         df = df.with_columns(line=pl.col("line").str.strip_chars_end("\r"))
     return df

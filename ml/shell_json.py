@@ -55,7 +55,6 @@ def is_shell_output(text: str) -> bool:
     # calls it needs rule out nearly every JSON document first, at a fraction of the cost.
     return (
         _JSON_START.match(text) is not None
-        and "(" in text
         and any(call in text for call in _HINT_CALLS)
         and _HINT.search(text) is not None
     )

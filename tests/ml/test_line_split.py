@@ -53,6 +53,7 @@ def test_text_lines_read_as_the_split_text(text: str, head: int, index: int) -> 
     assert lazy[:head] == lines[:head]
     assert list(lazy) == lines
     assert lazy[1:head] == lines[1:head]
+    assert lazy[head : head + 3] == lines[head : head + 3]
     if -len(lines) <= index < len(lines):
         assert lazy[index] == lines[index]
 
