@@ -3,9 +3,6 @@ Matcher, the doubled line breaks spaCy reads, the one pass that finds the shaped
 
 from __future__ import annotations
 
-import re
-import sys
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ml_readings import regex_scan_classes
@@ -84,45 +81,3 @@ _SHAPED = st.lists(
 @settings(SETTINGS, max_examples=500)
 def test_shaped_runs_give_the_classes_the_regex_scans_give(texts: list[str]) -> None:
     assert scanned_classes_many(texts) == [regex_scan_classes(t) for t in texts]
-
-
-def test_the_card_word_lookup_folds_only_what_it_lists() -> None:
-    """``_names_cards`` relies on these facts of ``re`` and ``str.lower`` over all of Unicode."""
-    letter = re.compile(r"(?i)[a-z]")
-    word = re.compile(r"\w")
-    folds: set[str] = set()
-    for code in range(sys.maxunicode + 1):
-        char = chr(code)
-        lowered = char.lower()
-        if code >= 128 and (letter.fullmatch(char) or any(c.isascii() for c in lowered)):
-            folds.add(char)
-        if len(lowered) == 1:
-            assert bool(word.fullmatch(char)) == bool(word.fullmatch(lowered)), hex(code)
-        else:
-            assert char in entities._FOLDS_TO_ASCII, hex(code)
-    assert folds == set(entities._FOLDS_TO_ASCII)
-
-
-_CARD_TEXT = st.lists(
-    st.sampled_from(
-        [
-            *entities._CARD_WORD_LIST,
-            *["CARD", "Cvv", "VISA", "x", "_", "1", " ", "\u00e9", "\u2160"],
-            *entities._FOLDS_TO_ASCII,
-        ]
-    ),
-    max_size=12,
-).map("".join)
-
-
-@given(_CARD_TEXT)
-@SETTINGS
-def test_the_card_word_lookup_is_the_regex_search(text: str) -> None:
-    expected = entities._CARD_WORDS.search(text) is not None
-    assert entities._names_cards(text) == expected
-    chunk = entities._CARD_WORD_CHUNK
-    try:  # words across the cuts of the lowered chunks
-        for entities._CARD_WORD_CHUNK in (1, 2, 3, 5):
-            assert entities._names_cards(text) == expected
-    finally:
-        entities._CARD_WORD_CHUNK = chunk
